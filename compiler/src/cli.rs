@@ -1,0 +1,149 @@
+//! The subcommands behind `nfc check`, `nfc graph` and `nfc elements`.
+//!
+//! Each returns what goes to standard output, or the text for standard
+//! error (rendered diagnostics) when the command fails.
+
+use crate::registry::Elements;
+use nfc_graph::{export, Outcome, Registry, Source};
+use std::fmt::Write;
+
+/// A configuration read from a file or standard input.
+pub struct Input {
+    /// The text and the name diagnostics use for it.
+    pub source: Source,
+    /// The file stem (`firewall` for `configs/firewall.click`).
+    pub stem: String,
+}
+
+impl Input {
+    /// Reads `path`, or standard input for `-`.
+    pub fn read(path: &str) -> Result<Input, String> {
+        let text = if path == "-" {
+            std::io::read_to_string(std::io::stdin()).map_err(|e| format!("nfc: cannot read standard input: {e}\n"))?
+        } else {
+            std::fs::read_to_string(path).map_err(|e| format!("nfc: cannot read `{path}`: {e}\n"))?
+        };
+        let stem = std::path::Path::new(path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| *s != "-")
+            .unwrap_or("config")
+            .to_string();
+        Ok(Input {
+            source: Source::new(if path == "-" { "<stdin>" } else { path }, text),
+            stem,
+        })
+    }
+}
+
+/// Parses, expands and checks `input`; with `syntax`, the language only.
+pub fn load(input: &Input, defines: &[(String, String)], syntax: bool) -> Outcome {
+    let registry: Option<&dyn Registry> = if syntax { None } else { Some(&Elements) };
+    nfc_graph::load(&input.source, defines, registry)
+}
+
+fn failure(input: &Input, outcome: &Outcome, color: bool) -> String {
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == nfc_graph::Severity::Error)
+        .count();
+    let mut out = input.source.render(&outcome.diagnostics, color);
+    let _ = writeln!(
+        out,
+        "{}: {errors} error{} found",
+        input.source.name,
+        if errors == 1 { "" } else { "s" }
+    );
+    out
+}
+
+/// `nfc check`: a one-line summary, or every diagnostic.
+pub fn check(input: &Input, defines: &[(String, String)], syntax: bool, color: bool) -> Result<String, String> {
+    let outcome = load(input, defines, syntax);
+    if !outcome.ok() {
+        return Err(failure(input, &outcome, color));
+    }
+    let mut out = input.source.render(&outcome.diagnostics, color);
+    let graph = outcome.graph.as_ref().expect("a run without errors has a graph");
+    let _ = write!(
+        out,
+        "{}: ok, {} elements, {} connections",
+        input.source.name,
+        graph.elements.len(),
+        graph.connections.len()
+    );
+    if let Some(ports) = &outcome.ports {
+        let pull = ports
+            .iter()
+            .flat_map(|p| p.inputs.iter())
+            .filter(|x| **x == nfc_graph::Processing::Pull)
+            .count();
+        let _ = write!(out, ", {pull} pull inputs");
+    } else {
+        out.push_str(" (syntax only)");
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// Output formats of `nfc graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// JSON.
+    Json,
+    /// Flattened Click text.
+    Click,
+}
+
+/// `nfc graph`: the checked, flattened graph in `format`.
+pub fn graph(input: &Input, defines: &[(String, String)], format: GraphFormat, color: bool) -> Result<String, String> {
+    let outcome = load(input, defines, false);
+    if !outcome.ok() {
+        return Err(failure(input, &outcome, color));
+    }
+    let graph = outcome.graph.as_ref().expect("a run without errors has a graph");
+    let ports = outcome.ports.as_deref();
+    Ok(match format {
+        GraphFormat::Dot => export::to_dot(graph, &input.stem, ports),
+        GraphFormat::Json => export::to_json(graph, ports),
+        GraphFormat::Click => export::to_click(graph, ports),
+    })
+}
+
+/// `nfc elements`: every class in a table, or one class's manual.
+pub fn elements(class: Option<&str>) -> Result<String, String> {
+    let mut out = String::new();
+    match class {
+        None => {
+            let _ = writeln!(out, "{:<22} {:<8} {:<8} SUMMARY", "CLASS", "PORTS", "PROC");
+            let mut all: Vec<_> = nfc_elements::all().collect();
+            all.sort_by_key(|s| s.class);
+            for s in all {
+                let _ = writeln!(out, "{:<22} {:<8} {:<8} {}", s.class, s.port_count, s.processing, s.summary);
+            }
+        }
+        Some(name) => {
+            let Some(spec) = nfc_elements::lookup(name) else {
+                let names: Vec<&str> = nfc_elements::all().map(|s| s.class).collect();
+                let hint = match nfc_graph::suggest(name, names.into_iter()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "`nfc elements` lists them all".to_string(),
+                };
+                return Err(format!("nfc: no element class `{name}`; {hint}\n"));
+            };
+            for line in spec.manual() {
+                out.push_str(line);
+                out.push('\n');
+            }
+            let _ = writeln!(
+                out,
+                "\nPorts {} · processing {} · flow {}",
+                spec.port_count, spec.processing, spec.flow_code
+            );
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,7 @@
+//! The nfc compiler as a library: the bridge from the element registry
+//! (`nfc-elements`) to the language front end (`nfc-graph`), and the
+//! command-line interface's subcommands.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod registry;

@@ -1,0 +1,123 @@
+//! The flattened graph as Click text, Graphviz DOT, or JSON.
+
+use crate::check::PortInfo;
+use crate::graph::Graph;
+use serde_json::json;
+use std::fmt::Write;
+
+/// The flattened configuration in Click's language: one declaration per
+/// element, then one connection per line, as `click-flatten` prints it.
+/// With `ports`, each declaration carries a comment with the resolved
+/// processing of its inputs and outputs (`// h/hl`).
+pub fn to_click(graph: &Graph, ports: Option<&[PortInfo]>) -> String {
+    let mut out = String::new();
+    for (i, e) in graph.elements.iter().enumerate() {
+        let _ = write!(out, "{} :: {}", e.name, e.class);
+        if !e.config.text.is_empty() {
+            let _ = write!(out, "({})", e.config.text);
+        }
+        out.push(';');
+        if let Some(p) = ports.and_then(|p| p.get(i)) {
+            let codes = |v: &[crate::Processing]| v.iter().map(|x| x.code()).collect::<String>();
+            let _ = write!(out, "  // {}/{}", codes(&p.inputs), codes(&p.outputs));
+        }
+        out.push('\n');
+    }
+    if !graph.connections.is_empty() {
+        out.push('\n');
+    }
+    for c in &graph.connections {
+        let _ = writeln!(
+            out,
+            "{} [{}] -> [{}] {};",
+            graph.elements[c.from.element].name, c.from.port, c.to.port, graph.elements[c.to.element].name
+        );
+    }
+    out
+}
+
+/// Graphviz DOT: one record node per element with its ports as fields, one
+/// edge per connection from output port to input port.
+pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String {
+    let mut out = format!("digraph {} {{\n  rankdir=LR;\n  node [shape=record, fontname=\"monospace\"];\n", quote(title));
+    let used = |i: usize, outputs: bool| -> usize {
+        let from_info = ports
+            .and_then(|p| p.get(i))
+            .map(|p| if outputs { p.outputs.len() } else { p.inputs.len() });
+        let from_edges = graph
+            .connections
+            .iter()
+            .filter_map(|c| {
+                let end = if outputs { c.from } else { c.to };
+                (end.element == i).then_some(end.port as usize + 1)
+            })
+            .max()
+            .unwrap_or(0);
+        from_info.unwrap_or(0).max(from_edges)
+    };
+    for (i, e) in graph.elements.iter().enumerate() {
+        let fields = |n: usize, tag: char| (0..n).map(|p| format!("<{tag}{p}> {p}")).collect::<Vec<_>>().join("|");
+        let mut label = format!("{} :: {}", escape_record(&e.name), escape_record(&e.class));
+        let (ni, no) = (used(i, false), used(i, true));
+        if ni > 0 {
+            label = format!("{{{}}}|{label}", fields(ni, 'i'));
+        }
+        if no > 0 {
+            label = format!("{label}|{{{}}}", fields(no, 'o'));
+        }
+        let _ = writeln!(out, "  n{i} [label=\"{{{label}}}\"];");
+    }
+    for c in &graph.connections {
+        let _ = writeln!(out, "  n{}:o{} -> n{}:i{};", c.from.element, c.from.port, c.to.element, c.to.port);
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// JSON for tools: elements (name, class, config, port processing) and
+/// connections.
+pub fn to_json(graph: &Graph, ports: Option<&[PortInfo]>) -> String {
+    let codes = |v: &[crate::Processing]| v.iter().map(|x| x.code().to_string()).collect::<Vec<_>>();
+    let elements: Vec<_> = graph
+        .elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut v = json!({ "name": e.name, "class": e.class, "config": e.config.text });
+            if let Some(p) = ports.and_then(|p| p.get(i)) {
+                v["inputs"] = json!(codes(&p.inputs));
+                v["outputs"] = json!(codes(&p.outputs));
+            }
+            v
+        })
+        .collect();
+    let connections: Vec<_> = graph
+        .connections
+        .iter()
+        .map(|c| {
+            json!({
+                "from": graph.elements[c.from.element].name, "from_port": c.from.port,
+                "to": graph.elements[c.to.element].name, "to_port": c.to.port,
+            })
+        })
+        .collect();
+    let doc = json!({ "elements": elements, "connections": connections, "requirements": graph.requirements });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn escape_record(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "{}|<>\"\\ ".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

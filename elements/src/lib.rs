@@ -1,0 +1,40 @@
+//! nfc's element library: one Click element per file, filed by domain as
+//! Click files them, and the registry of their specs.
+//!
+//! Every element carries Click's class name and Click's manual shape in its
+//! file's doc header. The registry ([`all`], [`lookup`]) is what `nfc check`
+//! hands to the language front end, and what `nfc elements` prints.
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+pub mod devices;
+pub mod ethernet;
+pub mod icmp;
+pub mod ip;
+pub mod spec;
+pub mod standard;
+pub mod tcpudp;
+
+pub use spec::ElementSpec;
+
+/// The element groups, each a folder of this crate.
+const GROUPS: &[&[&ElementSpec]] = &[
+    standard::SPECS,
+    devices::SPECS,
+    ethernet::SPECS,
+    ip::SPECS,
+    icmp::SPECS,
+    tcpudp::SPECS,
+];
+
+/// Every element class nfc knows, group by group.
+pub fn all() -> impl Iterator<Item = &'static ElementSpec> {
+    GROUPS.iter().flat_map(|g| g.iter().copied())
+}
+
+/// The spec of the class named `class` (case-sensitive, as in Click).
+pub fn lookup(class: &str) -> Option<&'static ElementSpec> {
+    all().find(|s| s.class == class)
+}

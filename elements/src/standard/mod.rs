@@ -1,0 +1,207 @@
+//! Elements of the `standard` group: sources and sinks, queues and
+//! schedulers, switches, classifiers, annotations and control elements.
+//!
+//! This module also holds small helpers the `standard`, `devices` and
+//! `ethernet` groups share while parsing configurations.
+
+use core::ops::Range;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use nfc_dataplane::args::{Arg, ConfigError};
+
+use crate::ElementSpec;
+
+pub mod address_info;
+pub mod check_paint;
+pub mod classifier;
+pub mod control_socket;
+pub mod counter;
+pub mod discard;
+pub mod driver_manager;
+pub mod drop_broadcasts;
+pub mod hash_switch;
+pub mod idle;
+pub mod infinite_source;
+pub mod meter;
+pub mod null;
+pub mod pad;
+pub mod paint;
+pub mod paint_switch;
+pub mod print;
+pub mod prio_sched;
+pub mod queue;
+pub mod rated_source;
+pub mod rated_splitter;
+pub mod round_robin_sched;
+pub mod round_robin_switch;
+pub mod script;
+pub mod set_timestamp;
+pub mod simple_queue;
+pub mod static_switch;
+pub mod strip;
+pub mod strip_to_network_header;
+pub mod switch;
+pub mod tee;
+pub mod truncate;
+pub mod unqueue;
+pub mod unstrip;
+
+/// The specs of this group's elements.
+pub const SPECS: &[&ElementSpec] = &[
+    &infinite_source::SPEC,
+    &rated_source::SPEC,
+    &idle::SPEC,
+    &discard::SPEC,
+    &counter::SPEC,
+    &queue::SPEC,
+    &simple_queue::SPEC,
+    &unqueue::SPEC,
+    &tee::SPEC,
+    &classifier::SPEC,
+    &strip::SPEC,
+    &unstrip::SPEC,
+    &strip_to_network_header::SPEC,
+    &paint::SPEC,
+    &paint_switch::SPEC,
+    &check_paint::SPEC,
+    &drop_broadcasts::SPEC,
+    &switch::SPEC,
+    &static_switch::SPEC,
+    &hash_switch::SPEC,
+    &round_robin_switch::SPEC,
+    &round_robin_sched::SPEC,
+    &prio_sched::SPEC,
+    &rated_splitter::SPEC,
+    &meter::SPEC,
+    &truncate::SPEC,
+    &pad::SPEC,
+    &set_timestamp::SPEC,
+    &print::SPEC,
+    &null::SPEC,
+    &address_info::SPEC,
+    &script::SPEC,
+    &driver_manager::SPEC,
+    &control_socket::SPEC,
+];
+
+/// A configuration error with a span and no hint.
+pub(crate) fn error(span: Range<usize>, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        span: Some(span),
+        message: message.into(),
+        hint: None,
+    }
+}
+
+/// A configuration error with a span and a hint.
+pub(crate) fn error_hint(
+    span: Range<usize>,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> ConfigError {
+    ConfigError {
+        span: Some(span),
+        message: message.into(),
+        hint: Some(hint.into()),
+    }
+}
+
+/// The whitespace-separated words of `text`, each with its byte offset.
+///
+/// Double- and single-quoted strings and `\<…>` hex blocks stay inside one
+/// word, as Click's `cp_spacevec` keeps them.
+pub(crate) fn words(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            match bytes[i] {
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                }
+                b'\'' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'\\' if bytes.get(i + 1) == Some(&b'<') => {
+                    while i < bytes.len() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        let end = i.min(bytes.len());
+        // Quotes hold only ASCII delimiters, so `start..end` falls on
+        // character boundaries; `get` keeps this panic-free regardless.
+        if let Some(word) = text.get(start..end) {
+            out.push((start, word));
+        }
+    }
+    out
+}
+
+/// The span, inside the configuration string, of bytes `range` of `arg`'s
+/// text. When the argument's text is not a verbatim slice of the
+/// configuration (a comment was removed from its middle), the whole
+/// argument's span is returned instead.
+pub(crate) fn sub_span(config: &str, arg: &Arg, range: Range<usize>) -> Range<usize> {
+    if config.get(arg.span.clone()) == Some(arg.text.as_str()) && range.end <= arg.text.len() {
+        arg.span.start + range.start..arg.span.start + range.end
+    } else {
+        arg.span.clone()
+    }
+}
+
+/// Test helpers shared by this crate's element tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use alloc::string::{String, ToString};
+    use alloc::vec::Vec;
+    use core::fmt::Debug;
+    use nfc_dataplane::args::ConfigErrors;
+
+    /// The `(message, spanned text)` of every error `result` holds; panics
+    /// (this is test code) when `result` is `Ok`.
+    pub(crate) fn errors<T: Debug>(
+        config: &str,
+        result: Result<T, ConfigErrors>,
+    ) -> Vec<(String, String)> {
+        let errs = result.expect_err("configuration should have been rejected");
+        errs.0
+            .iter()
+            .map(|e| {
+                let text = e
+                    .span
+                    .clone()
+                    .and_then(|s| config.get(s))
+                    .unwrap_or("<no span>");
+                (e.message.clone(), text.to_string())
+            })
+            .collect()
+    }
+
+    /// True when some error's message contains `needle` and its span covers
+    /// exactly `spanned`.
+    pub(crate) fn has(errs: &[(String, String)], needle: &str, spanned: &str) -> bool {
+        errs.iter()
+            .any(|(m, s)| m.contains(needle) && s == spanned)
+    }
+}

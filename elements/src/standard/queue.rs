@@ -1,0 +1,107 @@
+//! # Queue — stores packets in a FIFO queue
+//!
+//! ```click
+//! Queue([CAPACITY])
+//! ```
+//!
+//! Ports: 1 input, 1 or 2 outputs (`1/1-2`). Processing: push input, pull
+//! output 0, push output 1 (`h/lh`).
+//!
+//! The boundary between push and pull: packets pushed into the input are
+//! stored in a first-in first-out buffer of at most CAPACITY packets, and
+//! leave when the element downstream pulls from output 0. A packet arriving
+//! while the queue is full is dropped, or pushed out output 1 when that
+//! output exists. Queue tells its puller when it becomes non-empty and its
+//! pusher when it becomes full (Click's notifiers), so the tasks around it
+//! sleep while there is nothing to do.
+//!
+//! ## Keywords
+//! - `CAPACITY` *unsigned* — the most packets the queue holds; default 1000.
+//!
+//! ## Handlers
+//! - `length` (read) — packets in the queue now.
+//! - `highwater_length` (read) — the most packets the queue has held.
+//! - `drops` (read) — packets dropped because the queue was full.
+//! - `capacity` (read/write) — the capacity.
+//! - `reset_counts` (write) — zero `drops` and `highwater_length`.
+//! - `reset` (write) — drop every queued packet.
+//!
+//! ## Examples
+//! ```click
+//! FromDevice(eth0) -> Queue(2048) -> ToDevice(eth1);
+//! ```
+//!
+//! ## Differences from Click
+//! - none.
+
+use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::parse;
+
+use crate::ElementSpec;
+
+/// The capacity Click's queues have when none is given.
+pub const DEFAULT_CAPACITY: u32 = 1000;
+
+/// Queue's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Queue {
+    /// Maximum number of packets held.
+    pub capacity: u32,
+}
+
+impl Queue {
+    /// Parses Queue's configuration string.
+    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
+        let mut args = Args::new(config);
+        let capacity = args.read_p("CAPACITY", parse::unsigned::<u32>);
+        args.complete()?;
+        Ok(Queue {
+            capacity: capacity.unwrap_or(DEFAULT_CAPACITY),
+        })
+    }
+}
+
+/// Queue's spec.
+pub const SPEC: ElementSpec = ElementSpec {
+    class: "Queue",
+    port_count: "1/1-2",
+    processing: "h/lh",
+    flow_code: "x/x",
+    keywords: &["CAPACITY"],
+    handlers: &[
+        "length (read)",
+        "highwater_length (read)",
+        "drops (read)",
+        "capacity (read/write)",
+        "reset_counts (write)",
+        "reset (write)",
+    ],
+    summary: "stores packets in a FIFO queue",
+    source: include_str!("queue.rs"),
+    check: |c| Queue::configure(c).map(|_| ()),
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::standard::testing::{errors, has};
+
+    #[test]
+    fn capacity() {
+        assert_eq!(Queue::configure("").unwrap().capacity, 1000);
+        assert_eq!(Queue::configure("20").unwrap().capacity, 20);
+        assert_eq!(Queue::configure("CAPACITY 0x10").unwrap().capacity, 16);
+    }
+
+    #[test]
+    fn bad_capacity() {
+        let cfg = "-5";
+        let errs = errors(cfg, Queue::configure(cfg));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].1, "-5");
+        let cfg = "10, 20, BURST 3";
+        let errs = errors(cfg, Queue::configure(cfg));
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(has(&errs, "", "20") || has(&errs, "", "BURST 3"), "{errs:?}");
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every nfc test: formatting, lints, the no_std builds, and the test
+# suite (unit tests, the language corpus, Click's configs, round trips).
+# Set-up included: run it on a fresh machine as it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NFC_SHARED="${NFC_SHARED:-$(cd .. && pwd)/shared}"
+
+scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "no_std build of elements and dataplane for x86_64-unknown-none"
+cargo build --locked -p nfc-dataplane -p nfc-elements --target x86_64-unknown-none
+
+step "cargo test"
+cargo test --workspace --locked

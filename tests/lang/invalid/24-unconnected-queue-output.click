@@ -1,0 +1,2 @@
+// Error at line 2: output 0 of 'q' (Queue) is not connected.
+FromDevice(eth0) -> q :: Queue;

@@ -1,0 +1,3 @@
+// Error at line 2: syntax error near ';' -- `->` has no element after it.
+Idle -> ;
+Idle -> Discard;

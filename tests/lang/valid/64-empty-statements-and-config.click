@@ -1,0 +1,4 @@
+// Empty statements `;;` and an explicitly empty config string `Counter()`.
+;;
+Idle -> Counter() -> Discard();;
+;
