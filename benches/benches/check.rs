@@ -3,6 +3,9 @@
 //!
 //! `cargo bench -p nfc-benches --bench check`
 
+// criterion's macros generate undocumented items.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use nfc::registry::Elements;
 use nfc_graph::{load, Source};

@@ -19,9 +19,11 @@ impl Input {
     /// Reads `path`, or standard input for `-`.
     pub fn read(path: &str) -> Result<Input, String> {
         let text = if path == "-" {
-            std::io::read_to_string(std::io::stdin()).map_err(|e| format!("nfc: cannot read standard input: {e}\n"))?
+            std::io::read_to_string(std::io::stdin())
+                .map_err(|e| format!("nfc: cannot read standard input: {e}\n"))?
         } else {
-            std::fs::read_to_string(path).map_err(|e| format!("nfc: cannot read `{path}`: {e}\n"))?
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("nfc: cannot read `{path}`: {e}\n"))?
         };
         let stem = std::path::Path::new(path)
             .file_stem()
@@ -59,13 +61,21 @@ fn failure(input: &Input, outcome: &Outcome, color: bool) -> String {
 }
 
 /// `nfc check`: a one-line summary, or every diagnostic.
-pub fn check(input: &Input, defines: &[(String, String)], syntax: bool, color: bool) -> Result<String, String> {
+pub fn check(
+    input: &Input,
+    defines: &[(String, String)],
+    syntax: bool,
+    color: bool,
+) -> Result<String, String> {
     let outcome = load(input, defines, syntax);
     if !outcome.ok() {
         return Err(failure(input, &outcome, color));
     }
     let mut out = input.source.render(&outcome.diagnostics, color);
-    let graph = outcome.graph.as_ref().expect("a run without errors has a graph");
+    let graph = outcome
+        .graph
+        .as_ref()
+        .expect("a run without errors has a graph");
     let _ = write!(
         out,
         "{}: ok, {} elements, {} connections",
@@ -99,12 +109,20 @@ pub enum GraphFormat {
 }
 
 /// `nfc graph`: the checked, flattened graph in `format`.
-pub fn graph(input: &Input, defines: &[(String, String)], format: GraphFormat, color: bool) -> Result<String, String> {
+pub fn graph(
+    input: &Input,
+    defines: &[(String, String)],
+    format: GraphFormat,
+    color: bool,
+) -> Result<String, String> {
     let outcome = load(input, defines, false);
     if !outcome.ok() {
         return Err(failure(input, &outcome, color));
     }
-    let graph = outcome.graph.as_ref().expect("a run without errors has a graph");
+    let graph = outcome
+        .graph
+        .as_ref()
+        .expect("a run without errors has a graph");
     let ports = outcome.ports.as_deref();
     Ok(match format {
         GraphFormat::Dot => export::to_dot(graph, &input.stem, ports),
@@ -122,7 +140,11 @@ pub fn elements(class: Option<&str>) -> Result<String, String> {
             let mut all: Vec<_> = nfc_elements::all().collect();
             all.sort_by_key(|s| s.class);
             for s in all {
-                let _ = writeln!(out, "{:<22} {:<8} {:<8} {}", s.class, s.port_count, s.processing, s.summary);
+                let _ = writeln!(
+                    out,
+                    "{:<22} {:<8} {:<8} {}",
+                    s.class, s.port_count, s.processing, s.summary
+                );
             }
         }
         Some(name) => {

@@ -66,7 +66,9 @@ enum GraphFormat {
 
 fn parse_define(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some((name, value)) if !name.is_empty() => Ok((name.trim_start_matches('$').to_string(), value.to_string())),
+        Some((name, value)) if !name.is_empty() => {
+            Ok((name.trim_start_matches('$').to_string(), value.to_string()))
+        }
         _ => Err(format!("expected NAME=VALUE, found `{s}`")),
     }
 }
@@ -79,7 +81,9 @@ fn main() -> ExitCode {
         Color::Auto => std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     let result = match cli.command {
-        Command::Check { config, syntax } => Input::read(&config).and_then(|input| cli::check(&input, &cli.defines, syntax, color)),
+        Command::Check { config, syntax } => {
+            Input::read(&config).and_then(|input| cli::check(&input, &cli.defines, syntax, color))
+        }
         Command::Graph { config, format } => Input::read(&config).and_then(|input| {
             let format = match format {
                 GraphFormat::Dot => cli::GraphFormat::Dot,

@@ -20,11 +20,6 @@ impl Span {
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
-
-    /// The sub-span `range`, given relative to this span's start.
-    pub fn sub(self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.start + range.start, self.start + range.end)
-    }
 }
 
 /// An identifier with where it was written.
@@ -128,13 +123,15 @@ pub enum ElementRef {
         config: Option<Config>,
     },
     /// `{ ... }(config)`: an anonymous element of an inline compound class.
-    /// A group `( stmts )` is read as an inline class with one body.
     Inline {
         /// The anonymous class.
         class: CompoundClass,
         /// The configuration, if parentheses were written.
         config: Option<Config>,
     },
+    /// `( stmts )`: a group. Its `input` and `output` are its ports; unlike a
+    /// compound it opens no scope, so names declared inside stay visible.
+    Group(Vec<Stmt>),
 }
 
 /// A class named in a declaration.

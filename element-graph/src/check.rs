@@ -171,9 +171,19 @@ pub fn check(graph: &Graph, registry: &dyn Registry, diags: &mut Vec<Diagnostic>
             continue;
         };
         let nin = port_count(graph, diags, e, &ins[i], in_range, "input", info.port_count);
-        let nout = port_count(graph, diags, e, &outs[i], out_range, "output", info.port_count);
+        let nout = port_count(
+            graph,
+            diags,
+            e,
+            &outs[i],
+            out_range,
+            "output",
+            info.port_count,
+        );
         let (pin, pout) = split_codes(info.processing);
-        let at = |codes: &[u8], p: usize| Processing::from_code(code_at(codes, p)).unwrap_or(Processing::Agnostic);
+        let at = |codes: &[u8], p: usize| {
+            Processing::from_code(code_at(codes, p)).unwrap_or(Processing::Agnostic)
+        };
         ports[i] = PortInfo {
             inputs: (0..nin).map(|p| at(pin, p)).collect(),
             outputs: (0..nout).map(|p| at(pout, p)).collect(),
@@ -181,7 +191,35 @@ pub fn check(graph: &Graph, registry: &dyn Registry, diags: &mut Vec<Diagnostic>
         flow_codes[i] = info.flow_code;
     }
 
+    let declared = ports.clone();
     resolve(graph, &mut ports, &flow_codes, &outs, &ins);
+
+    // An agnostic element pushed into and pulled from on linked ports.
+    for (e, (before, after)) in declared.iter().zip(&ports).enumerate() {
+        let conflict = (0..before.inputs.len()).find_map(|i| {
+            (0..before.outputs.len())
+                .find(|&o| {
+                    before.inputs[i] == Processing::Agnostic
+                        && before.outputs[o] == Processing::Agnostic
+                        && flows(flow_codes[e], i, o)
+                        && after.inputs[i] != after.outputs[o]
+                })
+                .map(|o| (i, o))
+        });
+        if let Some((i, o)) = conflict {
+            let el = &graph.elements[e];
+            let d = Diagnostic::error(
+                format!(
+                    "agnostic `{}` is used as {} on input {i} and as {} on output {o}",
+                    el.name, after.inputs[i], after.outputs[o]
+                ),
+                el.span,
+                "push meets pull here",
+            )
+            .with_hint("packets pushed into an element cannot be pulled out of it: put a Queue where push meets pull");
+            diags.push(in_context(d, el));
+        }
+    }
 
     // Mismatched connections, and ports used more than once.
     let name = |p: crate::graph::Port| &graph.elements[p.element].name;
@@ -270,7 +308,10 @@ fn port_count(
                             graph.connections[k].span,
                             format!("{side} {p} used here"),
                         )
-                        .with_note(e.span, format!("{} has {hi} {side}{} (ports {spec})", e.class, plural(hi)))
+                        .with_note(
+                            e.span,
+                            format!("{} has {hi} {side}{} (ports {spec})", e.class, plural(hi)),
+                        )
                         .with_hint(match hi {
                             0 => format!("{} has no {side}s", e.class),
                             1 => format!("use {side} 0, the only one"),
@@ -335,12 +376,24 @@ fn resolve(
         }
     }
     while let Some((e, is_out, p)) = queue.pop_front() {
-        let value = if is_out { ports[e].outputs[p] } else { ports[e].inputs[p] };
+        let value = if is_out {
+            ports[e].outputs[p]
+        } else {
+            ports[e].inputs[p]
+        };
         // Across connections.
-        let links = if is_out { outs[e].get(p) } else { ins[e].get(p) };
+        let links = if is_out {
+            outs[e].get(p)
+        } else {
+            ins[e].get(p)
+        };
         for &k in links.into_iter().flatten() {
             let c = &graph.connections[k];
-            let (other, port) = if is_out { (c.to, &mut ports[c.to.element].inputs) } else { (c.from, &mut ports[c.from.element].outputs) };
+            let (other, port) = if is_out {
+                (c.to, &mut ports[c.to.element].inputs)
+            } else {
+                (c.from, &mut ports[c.from.element].outputs)
+            };
             if let Some(slot) = port.get_mut(other.port as usize) {
                 if *slot == Processing::Agnostic {
                     *slot = value;
@@ -349,10 +402,22 @@ fn resolve(
             }
         }
         // Within the element, along its flow code.
-        let n_other = if is_out { ports[e].inputs.len() } else { ports[e].outputs.len() };
+        let n_other = if is_out {
+            ports[e].inputs.len()
+        } else {
+            ports[e].outputs.len()
+        };
         for q in 0..n_other {
-            let linked = if is_out { flows(flow[e], q, p) } else { flows(flow[e], p, q) };
-            let side = if is_out { &mut ports[e].inputs } else { &mut ports[e].outputs };
+            let linked = if is_out {
+                flows(flow[e], q, p)
+            } else {
+                flows(flow[e], p, q)
+            };
+            let side = if is_out {
+                &mut ports[e].inputs
+            } else {
+                &mut ports[e].outputs
+            };
             if linked && side[q] == Processing::Agnostic {
                 side[q] = value;
                 queue.push_back((e, !is_out, q));

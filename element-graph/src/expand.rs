@@ -36,7 +36,14 @@ pub fn expand(
     };
     let classes = Rc::new(ClassScope::default());
     let env = Rc::new(Env::default());
-    let mut scope = Scope::new(String::new(), classes, env, None, Rc::new(Vec::new()), registry);
+    let mut scope = Scope::new(
+        String::new(),
+        classes,
+        env,
+        None,
+        Rc::new(Vec::new()),
+        registry,
+    );
     scope.collect(&file.stmts, &mut b, defines);
     scope.build(&file.stmts, &mut b);
     b.finish()
@@ -55,7 +62,9 @@ struct Env {
 
 impl Env {
     fn get(&self, name: &str) -> Option<&Text> {
-        self.vars.get(name).or_else(|| self.parent.as_ref()?.get(name))
+        self.vars
+            .get(name)
+            .or_else(|| self.parent.as_ref()?.get(name))
     }
 }
 
@@ -84,9 +93,10 @@ fn expand_vars(input: &Text, env: &Env) -> Text {
             (b'$', Some(b'\'')) => {}
             (b'$', _) => {
                 if let Some((end, name, default)) = variable_at(s, i) {
-                    let value = env.get(name).cloned().or_else(|| {
-                        default.map(|(a, b)| input.slice(a..b, whole))
-                    });
+                    let value = env
+                        .get(name)
+                        .cloned()
+                        .or_else(|| default.map(|(a, b)| input.slice(a..b, whole)));
                     if let Some(value) = value {
                         out.push(input, lit..i, whole);
                         let here = input.source_span(i..end, whole);
@@ -151,6 +161,9 @@ struct CompoundDef<'a> {
     ast: &'a ast::CompoundClass,
     /// The definition this one extends with `...`.
     extends: Option<ClassDef<'a>>,
+    /// What the class's name meant before this definition; inside the
+    /// body the name still means that (`elementclass Queue { ... Queue ... }`).
+    previous: Option<ClassDef<'a>>,
     /// The class scope and environment it was defined in.
     classes: Rc<ClassScope<'a>>,
     env: Rc<Env>,
@@ -196,6 +209,8 @@ impl<'a> ClassScope<'a> {
 struct Signature<'a> {
     positional: Vec<&'a str>,
     keywords: Vec<(&'a str, &'a str)>,
+    /// The `__REST__ $v` formal, which takes every argument left over.
+    rest: Option<&'a str>,
     inputs: u32,
     outputs: u32,
 }
@@ -203,30 +218,20 @@ struct Signature<'a> {
 fn signature(o: &ast::Overload) -> Signature<'_> {
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
+    let mut rest = None;
     for f in o.formals.iter().flatten() {
         match &f.keyword {
+            Some(k) if k.name == "__REST__" => rest = Some(f.var.name.as_str()),
             Some(k) => keywords.push((k.name.as_str(), f.var.name.as_str())),
             None => positional.push(f.var.name.as_str()),
         }
     }
-    let (mut inputs, mut outputs) = (0, 0);
-    for s in &o.body {
-        let Stmt::Connection(c) = s else { continue };
-        for (i, list) in c.lists.iter().enumerate() {
-            for u in list {
-                let ElementRef::Name { ident, .. } = &u.what else { continue };
-                let used = |p: &Option<ast::Ports>| p.as_ref().and_then(|p| p.ports.iter().max()).map_or(1, |m| m + 1);
-                if ident.name == "input" && i + 1 < c.lists.len() {
-                    inputs = inputs.max(used(&u.output));
-                } else if ident.name == "output" && i > 0 {
-                    outputs = outputs.max(used(&u.input));
-                }
-            }
-        }
-    }
+    let count = |input| ports_used(o, input).iter().max().map_or(0, |m| m + 1);
+    let (inputs, outputs) = (count(true), count(false));
     Signature {
         positional,
         keywords,
+        rest,
         inputs,
         outputs,
     }
@@ -317,14 +322,19 @@ impl<'a> Scope<'a> {
 
     /// First pass: `define`s and the classes a use may name before their
     /// `elementclass` statement.
-    fn collect(&mut self, stmts: &'a [Stmt], b: &mut Builder<'a, '_>, overrides: &[(String, String)]) {
+    fn collect(
+        &mut self,
+        stmts: &'a [Stmt],
+        b: &mut Builder<'a, '_>,
+        overrides: &[(String, String)],
+    ) {
         let mut vars = HashMap::new();
         for s in stmts {
             match s {
                 Stmt::Define(cfg) => {
                     let text = Text::literal(&cfg.text, cfg.span);
                     for arg in split_args(&cfg.text) {
-                        let a = trimmed(&text.slice(arg, cfg.span));
+                        let a = uncommented(&text.slice(arg, cfg.span));
                         let t = a.text.as_str();
                         let name_end = t.find(|c: char| c.is_whitespace()).unwrap_or(t.len());
                         let name = &t[..name_end];
@@ -339,24 +349,42 @@ impl<'a> Scope<'a> {
                             );
                             continue;
                         }
-                        let value_start = name_end + (t.len() - name_end - t[name_end..].trim_start().len());
+                        let value_start =
+                            name_end + (t.len() - name_end - t[name_end..].trim_start().len());
                         let parent_env = Env {
                             vars: vars.clone(),
                             parent: Some(self.env.clone()),
                         };
-                        let value = expand_vars(&a.slice(value_start..t.len(), cfg.span), &parent_env);
-                        vars.insert(name[1..].to_string(), value);
+                        let value =
+                            expand_vars(&a.slice(value_start..t.len(), cfg.span), &parent_env);
+                        if vars.insert(name[1..].to_string(), value).is_some() {
+                            b.diags.push(
+                                Diagnostic::error(
+                                    format!("`{name}` is defined twice"),
+                                    a.source_span(0..name_end, cfg.span),
+                                    "defined again here",
+                                )
+                                .with_hint("each variable takes one value; the last one would win"),
+                            );
+                        }
                     }
                 }
                 Stmt::ElementClass(def) => {
                     let c = self.class_def(def, b, true);
-                    self.classes.later.borrow_mut().entry(def.name.name.clone()).or_insert(c);
+                    self.classes
+                        .later
+                        .borrow_mut()
+                        .entry(def.name.name.clone())
+                        .or_insert(c);
                 }
                 _ => {}
             }
         }
         for (name, value) in overrides {
-            vars.insert(name.trim_start_matches('$').to_string(), Text::synthetic(value));
+            vars.insert(
+                name.trim_start_matches('$').to_string(),
+                Text::synthetic(value),
+            );
         }
         if !vars.is_empty() {
             self.env = Rc::new(Env {
@@ -366,27 +394,56 @@ impl<'a> Scope<'a> {
         }
     }
 
-    fn class_def(&self, def: &'a ast::ElementClassDef, b: &mut Builder<'a, '_>, quiet: bool) -> ClassDef<'a> {
+    fn class_def(
+        &self,
+        def: &'a ast::ElementClassDef,
+        b: &mut Builder<'a, '_>,
+        quiet: bool,
+    ) -> ClassDef<'a> {
         match &def.body {
-            ClassBody::Synonym(other) => self
-                .lookup_class(&other.name)
-                .unwrap_or_else(|| {
-                    if !quiet {
-                        b.unknown_class(other, &self.classes);
-                    }
-                    ClassDef::Primitive(other.name.clone())
-                }),
+            ClassBody::Synonym(other) => self.lookup_class(&other.name).unwrap_or_else(|| {
+                if !quiet && b.registry.is_some() {
+                    b.unknown_class(other, &self.classes);
+                }
+                ClassDef::Primitive(other.name.clone())
+            }),
             ClassBody::Compound(c) => {
+                if !quiet {
+                    check_compound(c, b);
+                }
+                // With no registry (`--syntax`) any name may be a primitive.
+                let previous = self.known_class(&def.name.name).or_else(|| {
+                    self.registry
+                        .is_none()
+                        .then(|| ClassDef::Primitive(def.name.name.clone()))
+                });
                 let extends = c
                     .alternatives
                     .iter()
                     .any(|a| matches!(a, ast::Alternative::Extends(_)))
-                    .then(|| self.lookup_class(&def.name.name))
+                    .then(|| previous.clone())
                     .flatten();
+                if !quiet && previous.is_none() {
+                    if let Some(ast::Alternative::Extends(sp)) = c
+                        .alternatives
+                        .iter()
+                        .find(|a| matches!(a, ast::Alternative::Extends(_)))
+                    {
+                        b.diags.push(
+                            Diagnostic::error(
+                                format!("cannot extend unknown element class `{}`", def.name.name),
+                                *sp,
+                                "nothing to extend",
+                            )
+                            .with_hint("`...` falls back to an earlier definition of the same class; define one first"),
+                        );
+                    }
+                }
                 ClassDef::Compound(Rc::new(CompoundDef {
                     name: def.name.name.clone(),
                     ast: c,
                     extends,
+                    previous,
                     classes: self.classes.clone(),
                     env: self.env.clone(),
                 }))
@@ -397,7 +454,8 @@ impl<'a> Scope<'a> {
     /// A class by name: defined so far, else known to the registry, else
     /// defined later in the file.
     fn lookup_class(&self, name: &str) -> Option<ClassDef<'a>> {
-        self.known_class(name).or_else(|| self.classes.forward(name))
+        self.known_class(name)
+            .or_else(|| self.classes.forward(name))
     }
 
     /// A class defined so far, or known to the registry.
@@ -416,7 +474,10 @@ impl<'a> Scope<'a> {
                 Stmt::Connection(c) => self.connection(c, b),
                 Stmt::ElementClass(def) => {
                     let c = self.class_def(def, b, false);
-                    self.classes.defined.borrow_mut().insert(def.name.name.clone(), c);
+                    self.classes
+                        .defined
+                        .borrow_mut()
+                        .insert(def.name.name.clone(), c);
                 }
                 Stmt::Require(cfg) | Stmt::Provide(cfg) => {
                     if matches!(s, Stmt::Require(_)) {
@@ -446,26 +507,38 @@ impl<'a> Scope<'a> {
         for u in &c.lists[0] {
             if let Some(p) = &u.input {
                 b.diags.push(
-                    Diagnostic::error("input port useless at start of chain", p.span, "nothing connects to this port")
-                        .with_hint("write the port after an arrow: `x -> [1] y`")
-                        .warning(),
+                    Diagnostic::error(
+                        "input port useless at start of chain",
+                        p.span,
+                        "nothing connects to this port",
+                    )
+                    .with_hint("write the port after an arrow: `x -> [1] y`")
+                    .warning(),
                 );
             }
         }
         for u in &c.lists[last] {
             if let Some(p) = &u.output {
                 b.diags.push(
-                    Diagnostic::error("output port useless at end of chain", p.span, "this port connects to nothing")
-                        .with_hint("write the port before an arrow: `x [1] -> y`")
-                        .warning(),
+                    Diagnostic::error(
+                        "output port useless at end of chain",
+                        p.span,
+                        "this port connects to nothing",
+                    )
+                    .with_hint("write the port before an arrow: `x [1] -> y`")
+                    .warning(),
                 );
             }
         }
         for (i, &(kind, arrow)) in c.arrows.iter().enumerate() {
-            let left: Vec<(usize, Option<&ast::Ports>)> =
-                lists[i].iter().map(|&(n, u)| (n, u.output.as_ref())).collect();
-            let right: Vec<(usize, Option<&ast::Ports>)> =
-                lists[i + 1].iter().map(|&(n, u)| (n, u.input.as_ref())).collect();
+            let left: Vec<(usize, Option<&ast::Ports>)> = lists[i]
+                .iter()
+                .map(|&(n, u)| (n, u.output.as_ref()))
+                .collect();
+            let right: Vec<(usize, Option<&ast::Ports>)> = lists[i + 1]
+                .iter()
+                .map(|&(n, u)| (n, u.input.as_ref()))
+                .collect();
             match kind {
                 ArrowKind::Single => {
                     for &(l, lp) in &left {
@@ -486,23 +559,47 @@ impl<'a> Scope<'a> {
                     let flat = |side: &[(usize, Option<&ast::Ports>)], other: usize| {
                         side.iter()
                             .flat_map(|&(n, p)| match p {
-                                Some(p) if p.ports.is_empty() => (0..other as u32).map(|q| (n, q)).collect::<Vec<_>>(),
+                                Some(p) if p.ports.is_empty() => {
+                                    (0..other as u32).map(|q| (n, q)).collect::<Vec<_>>()
+                                }
                                 p => ports_of(p).into_iter().map(|q| (n, q)).collect(),
                             })
                             .collect::<Vec<_>>()
                     };
-                    let lcount: usize = left.iter().map(|&(_, p)| p.map_or(1, |p| p.ports.len())).sum();
-                    let rcount: usize = right.iter().map(|&(_, p)| p.map_or(1, |p| p.ports.len())).sum();
-                    let from = flat(&left, rcount);
-                    let to = flat(&right, lcount);
+                    let lcount: usize = left
+                        .iter()
+                        .map(|&(_, p)| p.map_or(1, |p| p.ports.len()))
+                        .sum();
+                    let rcount: usize = right
+                        .iter()
+                        .map(|&(_, p)| p.map_or(1, |p| p.ports.len()))
+                        .sum();
+                    let mut from = flat(&left, rcount);
+                    let mut to = flat(&right, lcount);
+                    // A lone element with no ports stands for as many ports
+                    // as the other side lists: `c => a, b` is `c [0,1] => a, b`.
+                    let implicit = |side: &[(usize, Option<&ast::Ports>)]| {
+                        side.len() == 1 && side[0].1.is_none()
+                    };
+                    if implicit(&left) && to.len() > 1 {
+                        from = (0..to.len() as u32).map(|q| (left[0].0, q)).collect();
+                    } else if implicit(&right) && from.len() > 1 {
+                        to = (0..from.len() as u32).map(|q| (right[0].0, q)).collect();
+                    }
                     if from.len() != to.len() {
                         b.diags.push(
                             Diagnostic::error(
-                                format!("`=>` connects {} outputs to {} inputs", from.len(), to.len()),
+                                format!(
+                                    "`=>` connects {} outputs to {} inputs",
+                                    from.len(),
+                                    to.len()
+                                ),
                                 arrow,
                                 "port counts differ",
                             )
-                            .with_hint("`=>` pairs ports one to one; list as many ports on each side"),
+                            .with_hint(
+                                "`=>` pairs ports one to one; list as many ports on each side",
+                            ),
                         );
                         continue;
                     }
@@ -521,7 +618,11 @@ impl<'a> Scope<'a> {
     /// The node(s) an element use stands for, created if it declares them.
     fn element(&mut self, u: &'a ast::ElementUse, b: &mut Builder<'a, '_>) -> Vec<usize> {
         match &u.what {
-            ElementRef::Decl { names, class, config } => {
+            ElementRef::Decl {
+                names,
+                class,
+                config,
+            } => {
                 let class_def = match class {
                     ClassRef::Named(id) => self.lookup_class(&id.name).or_else(|| {
                         if b.registry.is_none() {
@@ -553,23 +654,42 @@ impl<'a> Scope<'a> {
                     }
                     if self.lookup_class(&name.name).is_some() {
                         b.diags.push(
-                            Diagnostic::error(format!("`{}` is an element class", name.name), name.span, "a class name")
-                                .with_hint("element names must differ from class names; pick another name"),
+                            Diagnostic::error(
+                                format!("`{}` is an element class", name.name),
+                                name.span,
+                                "a class name",
+                            )
+                            .with_hint(
+                                "element names must differ from class names; pick another name",
+                            ),
                         );
-                    } else if name.name.split('/').any(|part| part.bytes().all(|c| c.is_ascii_digit())) {
+                    } else if name
+                        .name
+                        .split('/')
+                        .any(|part| part.bytes().all(|c| c.is_ascii_digit()))
+                    {
                         b.diags.push(Diagnostic::error(
                             format!("element name `{}` has an all-digit component", name.name),
                             name.span,
                             "all digits",
                         ));
-                    } else if self.owner.is_some() && (name.name == "input" || name.name == "output") {
+                    } else if self.owner.is_some()
+                        && (name.name == "input" || name.name == "output")
+                    {
                         b.diags.push(Diagnostic::error(
                             format!("`{}` is reserved inside compound classes", name.name),
                             name.span,
                             "reserved name",
                         ));
                     }
-                    let n = self.add_node(b, &name.name, class_def.clone(), &class_name, config.as_ref(), class_span);
+                    let n = self.add_node(
+                        b,
+                        &name.name,
+                        class_def.clone(),
+                        &class_name,
+                        config.as_ref(),
+                        class_span,
+                    );
                     out.push(n);
                 }
                 out
@@ -588,7 +708,13 @@ impl<'a> Scope<'a> {
                     }
                 }
                 if let Some(c) = self.known_class(&ident.name) {
-                    return vec![self.add_anonymous(b, &ident.name, c, config.as_ref(), ident.span)];
+                    return vec![self.add_anonymous(
+                        b,
+                        &ident.name,
+                        c,
+                        config.as_ref(),
+                        ident.span,
+                    )];
                 }
                 if let Some(&n) = self.elements.get(&ident.name) {
                     if let Some(cfg) = config {
@@ -604,19 +730,74 @@ impl<'a> Scope<'a> {
                     return vec![n];
                 }
                 if let Some(c) = self.classes.forward(&ident.name) {
-                    return vec![self.add_anonymous(b, &ident.name, c, config.as_ref(), ident.span)];
+                    return vec![self.add_anonymous(
+                        b,
+                        &ident.name,
+                        c,
+                        config.as_ref(),
+                        ident.span,
+                    )];
                 }
                 if b.registry.is_some() {
                     self.undeclared(ident, config.is_some(), b);
-                    let n = self.add_anonymous(b, &ident.name, ClassDef::Primitive(ident.name.clone()), config.as_ref(), ident.span);
+                    let n = self.add_anonymous(
+                        b,
+                        &ident.name,
+                        ClassDef::Primitive(ident.name.clone()),
+                        config.as_ref(),
+                        ident.span,
+                    );
                     b.nodes[n].unknown_class = true;
                     return vec![n];
                 }
-                vec![self.add_anonymous(b, &ident.name, ClassDef::Primitive(ident.name.clone()), config.as_ref(), ident.span)]
+                vec![self.add_anonymous(
+                    b,
+                    &ident.name,
+                    ClassDef::Primitive(ident.name.clone()),
+                    config.as_ref(),
+                    ident.span,
+                )]
             }
             ElementRef::Inline { class, config } => {
                 let c = self.inline_class(class);
                 vec![self.add_anonymous(b, "", c, config.as_ref(), class.span)]
+            }
+            ElementRef::Group(stmts) => {
+                // A tunnel node whose `input`/`output` the group's statements
+                // use; its elements join this scope.
+                let mut n = self.count + 1;
+                while self.elements.contains_key(&format!("@{n}")) {
+                    n += 1;
+                }
+                let g = b.pseudo(format!("{}@{n}", self.prefix), Pseudo::Compound, u.span);
+                let input = b.pseudo(
+                    format!("{}@{n}/input", self.prefix),
+                    Pseudo::Input(g),
+                    u.span,
+                );
+                let output = b.pseudo(
+                    format!("{}@{n}/output", self.prefix),
+                    Pseudo::Output(g),
+                    u.span,
+                );
+                b.compound_ports.insert(g, (input, output));
+                self.count += 1;
+                let saved = self.owner.replace((g, input, output));
+                for s in stmts {
+                    match s {
+                        Stmt::Connection(c) => self.connection(c, b),
+                        _ => b.diags.push(
+                            Diagnostic::error(
+                                "only connections may appear inside a group",
+                                u.span,
+                                "in this group",
+                            )
+                            .with_hint("move declarations of classes and defines out of the group"),
+                        ),
+                    }
+                }
+                self.owner = saved;
+                vec![g]
             }
         }
     }
@@ -626,17 +807,26 @@ impl<'a> Scope<'a> {
             name: String::new(),
             ast: c,
             extends: None,
+            previous: None,
             classes: self.classes.clone(),
             env: self.env.clone(),
         }))
     }
 
     fn undeclared(&self, ident: &ast::Ident, has_config: bool, b: &mut Builder<'a, '_>) {
-        let mut classes: Vec<String> = b.registry.map(|r| r.class_names().into_iter().map(String::from).collect()).unwrap_or_default();
+        let mut classes: Vec<String> = b
+            .registry
+            .map(|r| r.class_names().into_iter().map(String::from).collect())
+            .unwrap_or_default();
         self.classes.names(&mut classes);
-        let looks_like_class = has_config || ident.name.starts_with(|c: char| c.is_ascii_uppercase());
+        let looks_like_class =
+            has_config || ident.name.starts_with(|c: char| c.is_ascii_uppercase());
         let d = if looks_like_class {
-            Diagnostic::error(format!("unknown element class `{}`", ident.name), ident.span, "not a known class")
+            Diagnostic::error(
+                format!("unknown element class `{}`", ident.name),
+                ident.span,
+                "not a known class",
+            )
         } else {
             Diagnostic::error(
                 format!("undeclared element `{}`", ident.name),
@@ -645,7 +835,12 @@ impl<'a> Scope<'a> {
             )
         };
         let mut candidates: Vec<&str> = classes.iter().map(String::as_str).collect();
-        candidates.extend(self.elements.keys().map(String::as_str));
+        candidates.extend(
+            self.elements
+                .keys()
+                .map(String::as_str)
+                .filter(|n| !n.contains('@')),
+        );
         let d = match suggest(&ident.name, candidates.iter().copied()) {
             Some(s) => d.with_hint(format!("did you mean `{s}`?")),
             None if looks_like_class => d.with_hint("`nfc elements` lists the classes nfc knows"),
@@ -714,19 +909,31 @@ impl<'a> Scope<'a> {
         let (inputs, outputs) = b.edges.iter().fold((0, 0), |(i, o), e| {
             (
                 if e.to.0 == c { i.max(e.to.1 + 1) } else { i },
-                if e.from.0 == c { o.max(e.from.1 + 1) } else { o },
+                if e.from.0 == c {
+                    o.max(e.from.1 + 1)
+                } else {
+                    o
+                },
             )
         });
         let config = b.nodes[c].config.clone();
         let args: Vec<Text> = split_args(&config.text)
             .into_iter()
-            .map(|r| trimmed(&config.slice(r, b.nodes[c].span)))
+            .map(|r| uncommented(&config.slice(r, b.nodes[c].span)))
             .collect();
         let Some((chosen, def)) = choose_overload(&def, &args, inputs, outputs) else {
-            let shown = if def.name.is_empty() { "compound element".to_string() } else { format!("`{}`", def.name) };
+            let shown = if def.name.is_empty() {
+                "compound element".to_string()
+            } else {
+                format!("`{}`", def.name)
+            };
             b.diags.push(
                 Diagnostic::error(
-                    format!("no overload of {shown} takes {} argument{}", args.len(), if args.len() == 1 { "" } else { "s" }),
+                    format!(
+                        "no overload of {shown} takes {} argument{}",
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" }
+                    ),
                     b.nodes[c].span,
                     "used here",
                 )
@@ -767,7 +974,20 @@ impl<'a> Scope<'a> {
         let mut vars = HashMap::new();
         let mut positional = args.iter().filter(|a| keyword_of(&a.text, &sig).is_none());
         for name in &sig.positional {
-            vars.insert(name.to_string(), positional.next().cloned().unwrap_or_else(Text::empty));
+            vars.insert(
+                name.to_string(),
+                positional.next().cloned().unwrap_or_else(Text::empty),
+            );
+        }
+        if let Some(rest) = sig.rest {
+            let mut joined = TextBuilder::default();
+            for (i, a) in positional.enumerate() {
+                if i > 0 {
+                    joined.push_all(&Text::synthetic(", "), b.nodes[c].span);
+                }
+                joined.push_all(a, b.nodes[c].span);
+            }
+            vars.insert(rest.to_string(), joined.finish());
         }
         for (kw, var) in &sig.keywords {
             let value = args
@@ -798,6 +1018,13 @@ impl<'a> Scope<'a> {
             Rc::new(context),
             self.registry,
         );
+        if let Some(prev) = &def.previous {
+            scope
+                .classes
+                .defined
+                .borrow_mut()
+                .insert(def.name.clone(), prev.clone());
+        }
         b.stack.push((key, def.name.clone()));
         scope.collect(&overload.body, b, &[]);
         scope.build(&overload.body, b);
@@ -805,11 +1032,140 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// Checks a compound class's shape: `...` last, formals in order
+/// (positional, keywords, `__REST__`), each input and output port used.
+fn check_compound(c: &ast::CompoundClass, b: &mut Builder<'_, '_>) {
+    let n = c.alternatives.len();
+    for (i, alt) in c.alternatives.iter().enumerate() {
+        match alt {
+            ast::Alternative::Extends(sp) if i + 1 < n => b.diags.push(
+                Diagnostic::error(
+                    "`...` must be the last alternative",
+                    *sp,
+                    "more alternatives follow",
+                )
+                .with_hint("write `... ` after every `||` body: `{ $a | ... || ... }`"),
+            ),
+            ast::Alternative::Extends(_) => {}
+            ast::Alternative::Body(o) => {
+                let mut seen_keyword = false;
+                let mut seen_rest = false;
+                let mut names = HashSet::new();
+                for f in o.formals.iter().flatten() {
+                    let rank_ok = match &f.keyword {
+                        None => !seen_keyword && !seen_rest,
+                        Some(k) if k.name == "__REST__" => !seen_rest,
+                        Some(_) => !seen_rest,
+                    };
+                    match &f.keyword {
+                        Some(k) if k.name == "__REST__" => seen_rest = true,
+                        Some(_) => seen_keyword = true,
+                        None => {}
+                    }
+                    if !rank_ok {
+                        b.diags.push(
+                            Diagnostic::error("compound parameters out of order", f.var.span, "out of place")
+                                .with_hint("list positional parameters first, then `KEYWORD $v` ones, then `__REST__ $v`"),
+                        );
+                    }
+                    if !names.insert(f.var.name.as_str()) {
+                        b.diags.push(Diagnostic::error(
+                            format!("parameter `${}` declared twice", f.var.name),
+                            f.var.span,
+                            "declared again",
+                        ));
+                    }
+                }
+                for (side, used) in [
+                    ("input", ports_used(o, true)),
+                    ("output", ports_used(o, false)),
+                ] {
+                    let max = used.iter().max().copied();
+                    for p in (0..max.unwrap_or(0)).filter(|p| !used.contains(p)) {
+                        b.diags.push(
+                            Diagnostic::error(format!("compound class does not use {side} {p}"), o.span, "in this body")
+                                .with_hint(format!("a compound's {side}s are numbered from 0 without gaps; connect `{side} [{p}]`")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The `input` (or `output`) ports one overload's body uses.
+fn ports_used(o: &ast::Overload, input: bool) -> HashSet<u32> {
+    let mut used = HashSet::new();
+    for s in &o.body {
+        let Stmt::Connection(c) = s else { continue };
+        for (i, list) in c.lists.iter().enumerate() {
+            for u in list {
+                let ElementRef::Name { ident, .. } = &u.what else {
+                    continue;
+                };
+                let (name, ports, ok) = if input {
+                    ("input", &u.output, i + 1 < c.lists.len())
+                } else {
+                    ("output", &u.input, i > 0)
+                };
+                if ident.name == name && ok {
+                    used.extend(ports_of(ports.as_ref()));
+                }
+            }
+        }
+    }
+    used
+}
+
 fn ports_of(p: Option<&ast::Ports>) -> Vec<u32> {
     match p {
         Some(p) if !p.ports.is_empty() => p.ports.clone(),
         _ => vec![0],
     }
+}
+
+/// `t` without its comments (outside quotes), trimmed: one argument as
+/// Click's argument splitter hands it on.
+fn uncommented(t: &Text) -> Text {
+    let s = t.text.as_bytes();
+    let mut out = TextBuilder::default();
+    let (mut keep, mut i) = (0, 0);
+    while i < s.len() {
+        match s[i] {
+            b'\\' => i += 1,
+            b'"' | b'\'' => {
+                let q = s[i];
+                i += 1;
+                while i < s.len() && s[i] != q {
+                    i += if s[i] == b'\\' && q == b'"' { 2 } else { 1 };
+                }
+            }
+            b'/' if matches!(s.get(i + 1), Some(b'/' | b'*')) => {
+                let end = if s[i + 1] == b'/' {
+                    s[i..]
+                        .iter()
+                        .position(|&c| c == b'\n')
+                        .map_or(s.len(), |p| i + p)
+                } else {
+                    t.text[i + 2..]
+                        .find("*/")
+                        .map_or(s.len(), |p| i + 2 + p + 2)
+                };
+                out.push(t, keep..i, Span::default());
+                out.push_all(&Text::synthetic(" "), Span::default());
+                keep = end;
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if keep == 0 {
+        return trimmed(t);
+    }
+    out.push(t, keep..s.len(), Span::default());
+    trimmed(&out.finish())
 }
 
 fn trimmed(t: &Text) -> Text {
@@ -848,11 +1204,14 @@ fn choose_overload<'a>(
     }
     let fits = |o: &ast::Overload, ports: bool| {
         let sig = signature(o);
-        let npos = args.iter().filter(|a| keyword_of(&a.text, &sig).is_none()).count();
+        let npos = args
+            .iter()
+            .filter(|a| keyword_of(&a.text, &sig).is_none())
+            .count();
         let count_ok = if o.formals.is_none() {
             args.is_empty()
         } else {
-            npos == sig.positional.len()
+            npos == sig.positional.len() || sig.rest.is_some() && npos >= sig.positional.len()
         };
         count_ok && (!ports || (sig.inputs == inputs && sig.outputs == outputs))
     };
@@ -880,6 +1239,7 @@ fn overloads_hint(def: &CompoundDef) -> String {
                 let s = signature(o);
                 let mut parts: Vec<String> = s.positional.iter().map(|p| format!("${p}")).collect();
                 parts.extend(s.keywords.iter().map(|(k, v)| format!("{k} ${v}")));
+                parts.extend(s.rest.map(|r| format!("__REST__ ${r}")));
                 Some(format!("({})", parts.join(", ")))
             }
             ast::Alternative::Extends(_) => None,
@@ -890,9 +1250,16 @@ fn overloads_hint(def: &CompoundDef) -> String {
 
 impl<'a> Builder<'a, '_> {
     fn unknown_class(&mut self, id: &ast::Ident, classes: &ClassScope) {
-        let mut names: Vec<String> = self.registry.map(|r| r.class_names().into_iter().map(String::from).collect()).unwrap_or_default();
+        let mut names: Vec<String> = self
+            .registry
+            .map(|r| r.class_names().into_iter().map(String::from).collect())
+            .unwrap_or_default();
         classes.names(&mut names);
-        let d = Diagnostic::error(format!("unknown element class `{}`", id.name), id.span, "not a known class");
+        let d = Diagnostic::error(
+            format!("unknown element class `{}`", id.name),
+            id.span,
+            "not a known class",
+        );
         let d = match suggest(&id.name, names.iter().map(String::as_str)) {
             Some(s) => d.with_hint(format!("did you mean `{s}`?")),
             None => d.with_hint("`nfc elements` lists the classes nfc knows"),
@@ -945,15 +1312,28 @@ impl<'a> Builder<'a, '_> {
         }
         let mut connections = Vec::new();
         let mut reported = HashSet::new();
+        let mut written = HashSet::new();
+        let mut seen_real = HashSet::new();
         for k in 0..self.edges.len() {
             let e = self.edges[k];
-            if self.nodes[e.from.0].pseudo.is_some() {
+            // Click ignores a connection written twice.
+            if self.nodes[e.from.0].pseudo.is_some() || !written.insert((e.from, e.to)) {
                 continue;
             }
             let mut targets = Vec::new();
             let mut seen = HashSet::new();
-            self.targets(e.to, e.span, &out_of, &into, &mut targets, &mut seen, &mut reported);
+            self.targets(
+                e.to,
+                e.span,
+                &out_of,
+                &mut targets,
+                &mut seen,
+                &mut reported,
+            );
             for t in targets {
+                if !seen_real.insert((e.from, t)) {
+                    continue;
+                }
                 connections.push(Connection {
                     from: Port {
                         element: index[e.from.0],
@@ -972,12 +1352,17 @@ impl<'a> Builder<'a, '_> {
             let e = self.edges[k];
             if let Some(Pseudo::Compound) = self.nodes[e.from.0].pseudo {
                 let output = self.pseudo_of(e.from.0, false);
-                if output.is_some_and(|o| !into.contains_key(&(o, e.from.1))) && reported.insert((e.from.0, e.from.1, false)) {
+                if output.is_some_and(|o| !into.contains_key(&(o, e.from.1)))
+                    && reported.insert((e.from.0, e.from.1, false))
+                {
                     let n = &self.nodes[e.from.0];
                     self.diags.push(Diagnostic::error(
                         format!("`{}` has no output {}", n.name, e.from.1),
                         e.span,
-                        format!("output {} of a compound element whose class never uses it", e.from.1),
+                        format!(
+                            "output {} of a compound element whose class never uses it",
+                            e.from.1
+                        ),
                     ));
                 }
             }
@@ -1001,7 +1386,6 @@ impl<'a> Builder<'a, '_> {
         to: (usize, u32),
         span: Span,
         out_of: &HashMap<(usize, u32), Vec<usize>>,
-        into: &HashMap<(usize, u32), Vec<usize>>,
         acc: &mut Vec<(usize, u32)>,
         seen: &mut HashSet<(usize, u32)>,
         reported: &mut HashSet<(usize, u32, bool)>,
@@ -1021,7 +1405,11 @@ impl<'a> Builder<'a, '_> {
             Some(Pseudo::Input(_)) => {
                 if reported.insert((to.0, to.1, true)) {
                     let name = self.nodes[to.0].name.clone();
-                    self.diags.push(Diagnostic::error(format!("`{name}` used as output"), span, "`input` is the source of a compound's packets"));
+                    self.diags.push(Diagnostic::error(
+                        format!("`{name}` used as output"),
+                        span,
+                        "`input` is the source of a compound's packets",
+                    ));
                 }
                 return;
             }
@@ -1034,11 +1422,15 @@ impl<'a> Builder<'a, '_> {
             Some(edges) => {
                 for &k in edges.clone().iter() {
                     let e = self.edges[k];
-                    self.targets(e.to, span, out_of, into, acc, seen, reported);
+                    self.targets(e.to, span, out_of, acc, seen, reported);
                 }
             }
             None => {
-                let (compound, what) = if entering { (to.0, "input") } else { (from_node, "output") };
+                let (compound, what) = if entering {
+                    (to.0, "input")
+                } else {
+                    (from_node, "output")
+                };
                 if reported.insert((compound, to.1, entering)) {
                     let name = self.nodes[compound].name.clone();
                     let message = if entering {
@@ -1046,7 +1438,8 @@ impl<'a> Builder<'a, '_> {
                     } else {
                         format!("`{name}` {what} {} unused", to.1)
                     };
-                    self.diags.push(Diagnostic::error(message, span, "connected here"));
+                    self.diags
+                        .push(Diagnostic::error(message, span, "connected here"));
                 }
             }
         }

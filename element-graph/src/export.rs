@@ -30,7 +30,10 @@ pub fn to_click(graph: &Graph, ports: Option<&[PortInfo]>) -> String {
         let _ = writeln!(
             out,
             "{} [{}] -> [{}] {};",
-            graph.elements[c.from.element].name, c.from.port, c.to.port, graph.elements[c.to.element].name
+            graph.elements[c.from.element].name,
+            c.from.port,
+            c.to.port,
+            graph.elements[c.to.element].name
         );
     }
     out
@@ -39,11 +42,18 @@ pub fn to_click(graph: &Graph, ports: Option<&[PortInfo]>) -> String {
 /// Graphviz DOT: one record node per element with its ports as fields, one
 /// edge per connection from output port to input port.
 pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String {
-    let mut out = format!("digraph {} {{\n  rankdir=LR;\n  node [shape=record, fontname=\"monospace\"];\n", quote(title));
+    let mut out = format!(
+        "digraph {} {{\n  rankdir=LR;\n  node [shape=record, fontname=\"monospace\"];\n",
+        quote(title)
+    );
     let used = |i: usize, outputs: bool| -> usize {
-        let from_info = ports
-            .and_then(|p| p.get(i))
-            .map(|p| if outputs { p.outputs.len() } else { p.inputs.len() });
+        let from_info = ports.and_then(|p| p.get(i)).map(|p| {
+            if outputs {
+                p.outputs.len()
+            } else {
+                p.inputs.len()
+            }
+        });
         let from_edges = graph
             .connections
             .iter()
@@ -56,7 +66,12 @@ pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String 
         from_info.unwrap_or(0).max(from_edges)
     };
     for (i, e) in graph.elements.iter().enumerate() {
-        let fields = |n: usize, tag: char| (0..n).map(|p| format!("<{tag}{p}> {p}")).collect::<Vec<_>>().join("|");
+        let fields = |n: usize, tag: char| {
+            (0..n)
+                .map(|p| format!("<{tag}{p}> {p}"))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
         let mut label = format!("{} :: {}", escape_record(&e.name), escape_record(&e.class));
         let (ni, no) = (used(i, false), used(i, true));
         if ni > 0 {
@@ -68,7 +83,11 @@ pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String 
         let _ = writeln!(out, "  n{i} [label=\"{{{label}}}\"];");
     }
     for c in &graph.connections {
-        let _ = writeln!(out, "  n{}:o{} -> n{}:i{};", c.from.element, c.from.port, c.to.element, c.to.port);
+        let _ = writeln!(
+            out,
+            "  n{}:o{} -> n{}:i{};",
+            c.from.element, c.from.port, c.to.element, c.to.port
+        );
     }
     out.push_str("}\n");
     out
@@ -77,7 +96,8 @@ pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String 
 /// JSON for tools: elements (name, class, config, port processing) and
 /// connections.
 pub fn to_json(graph: &Graph, ports: Option<&[PortInfo]>) -> String {
-    let codes = |v: &[crate::Processing]| v.iter().map(|x| x.code().to_string()).collect::<Vec<_>>();
+    let codes =
+        |v: &[crate::Processing]| v.iter().map(|x| x.code().to_string()).collect::<Vec<_>>();
     let elements: Vec<_> = graph
         .elements
         .iter()

@@ -68,7 +68,8 @@ impl Text {
             TextMap::Synthetic => fallback,
             TextMap::Bytes(v) if v.is_empty() => fallback,
             TextMap::Bytes(_) => {
-                let first = self.byte_span(range.start.min(self.text.len().saturating_sub(1)), fallback);
+                let first =
+                    self.byte_span(range.start.min(self.text.len().saturating_sub(1)), fallback);
                 if range.end <= range.start + 1 {
                     return first;
                 }
@@ -88,7 +89,9 @@ impl Text {
         let map = match &self.map {
             TextMap::Literal(start) => TextMap::Literal(start + range.start),
             TextMap::Synthetic => TextMap::Synthetic,
-            TextMap::Bytes(_) => TextMap::Bytes(range.map(|i| self.byte_span(i, fallback)).collect()),
+            TextMap::Bytes(_) => {
+                TextMap::Bytes(range.map(|i| self.byte_span(i, fallback)).collect())
+            }
         };
         Text { text, map }
     }
@@ -176,25 +179,5 @@ impl Graph {
     /// The index of the element named `name`.
     pub fn find(&self, name: &str) -> Option<usize> {
         self.elements.iter().position(|e| e.name == name)
-    }
-
-    /// How many input ports of element `i` are used (highest used + 1).
-    pub fn inputs_used(&self, i: usize) -> u32 {
-        self.connections
-            .iter()
-            .filter(|c| c.to.element == i)
-            .map(|c| c.to.port + 1)
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// How many output ports of element `i` are used (highest used + 1).
-    pub fn outputs_used(&self, i: usize) -> u32 {
-        self.connections
-            .iter()
-            .filter(|c| c.from.element == i)
-            .map(|c| c.from.port + 1)
-            .max()
-            .unwrap_or(0)
     }
 }

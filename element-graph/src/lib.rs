@@ -51,7 +51,9 @@ pub struct Outcome {
 impl Outcome {
     /// True when no diagnostic is an error.
     pub fn ok(&self) -> bool {
-        self.diagnostics.iter().all(|d| d.severity != Severity::Error)
+        self.diagnostics
+            .iter()
+            .all(|d| d.severity != Severity::Error)
     }
 }
 
@@ -59,7 +61,11 @@ impl Outcome {
 ///
 /// `defines` are `-D NAME=VALUE` overrides. With `registry` = `None` only the
 /// language is checked (`nfc check --syntax`): any class name is accepted.
-pub fn load(source: &Source, defines: &[(String, String)], registry: Option<&dyn Registry>) -> Outcome {
+pub fn load(
+    source: &Source,
+    defines: &[(String, String)],
+    registry: Option<&dyn Registry>,
+) -> Outcome {
     let file = match parser::parse(&source.text) {
         Ok(f) => f,
         Err(d) => {
@@ -74,6 +80,14 @@ pub fn load(source: &Source, defines: &[(String, String)], registry: Option<&dyn
     let graph = expand::expand(&file, defines, registry, &mut diagnostics);
     let ports = registry.map(|r| check::check(&graph, r, &mut diagnostics));
     diagnostics.sort_by_key(|d| d.primary.as_ref().map(|p| p.span.start));
+    // A compound class instantiated twice reports its own problems once.
+    let mut unique: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        if !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    let diagnostics = unique;
     Outcome {
         graph: Some(graph),
         ports,
@@ -163,7 +177,10 @@ mod tests {
         assert_eq!(args("a"), ["a"]);
         assert_eq!(args("a,"), ["a"]);
         assert_eq!(args("a,,b"), ["a", "", "b"]);
-        assert_eq!(args("\"x,y\", 'p,q', \\<0a,0b>, f(1,2) // c,d\n, z"), ["\"x,y\"", "'p,q'", "\\<0a,0b>", "f(1,2) // c,d", "z"]);
+        assert_eq!(
+            args("\"x,y\", 'p,q', \\<0a,0b>, f(1,2) // c,d\n, z"),
+            ["\"x,y\"", "'p,q'", "\\<0a,0b>", "f(1,2) // c,d", "z"]
+        );
         assert_eq!(args("a /* , */ b, c"), ["a /* , */ b", "c"]);
     }
 
@@ -172,7 +189,10 @@ mod tests {
         let names = ["Counter", "Queue", "Classifier", "IPClassifier"];
         assert_eq!(suggest("Countr", names.iter().copied()), Some("Counter"));
         assert_eq!(suggest("counter", names.iter().copied()), Some("Counter"));
-        assert_eq!(suggest("IPClasifier", names.iter().copied()), Some("IPClassifier"));
+        assert_eq!(
+            suggest("IPClasifier", names.iter().copied()),
+            Some("IPClassifier")
+        );
         assert_eq!(suggest("Zebra", names.iter().copied()), None);
     }
 }

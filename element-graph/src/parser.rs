@@ -15,8 +15,11 @@ use grammar::{ClickParser, Rule};
 
 /// Parses a whole configuration. A syntax error is returned as one diagnostic.
 pub fn parse(text: &str) -> Result<File, Box<Diagnostic>> {
-    let mut pairs = ClickParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(text, e)))?;
-    let file = pairs.next().expect("the file rule always produces one pair");
+    let mut pairs =
+        ClickParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(text, e)))?;
+    let file = pairs
+        .next()
+        .expect("the file rule always produces one pair");
     let stmts = file
         .into_inner()
         .filter(|p| p.as_rule() != Rule::EOI)
@@ -45,7 +48,7 @@ fn stmts(pairs: pest::iterators::Pairs<Rule>) -> Vec<Stmt> {
 fn stmt(p: Pair<Rule>) -> Option<Stmt> {
     Some(match p.as_rule() {
         Rule::semi => return None,
-        Rule::connection => Stmt::Connection(connection(p)),
+        Rule::connection | Rule::inner_connection => Stmt::Connection(connection(p)),
         Rule::elementclass => {
             let mut it = p.into_inner().skip(1);
             let name = ident(it.next()?);
@@ -129,6 +132,37 @@ fn connection(p: Pair<Rule>) -> Connection {
     let mut arrows = Vec::new();
     for q in p.into_inner() {
         match q.as_rule() {
+            Rule::lead_arrow | Rule::trail_arrow => {
+                let lead = q.as_rule() == Rule::lead_arrow;
+                let arrow = q
+                    .into_inner()
+                    .next()
+                    .expect("lead/trail arrow holds an arrow");
+                let port = ElementUse {
+                    input: None,
+                    what: ElementRef::Name {
+                        ident: Ident {
+                            name: if lead { "input" } else { "output" }.to_string(),
+                            span: span(&arrow),
+                        },
+                        config: None,
+                    },
+                    output: None,
+                    span: span(&arrow),
+                };
+                let kind = if arrow.as_str() == "=>" {
+                    ArrowKind::Multi
+                } else {
+                    ArrowKind::Single
+                };
+                if lead {
+                    lists.push(vec![port]);
+                    arrows.push((kind, span(&arrow)));
+                } else {
+                    arrows.push((kind, span(&arrow)));
+                    lists.push(vec![port]);
+                }
+            }
             Rule::arrow => {
                 let kind = if q.as_str() == "=>" {
                     ArrowKind::Multi
@@ -195,20 +229,7 @@ fn element_ref(p: Pair<Rule>) -> ElementRef {
                 config: cfg,
             }
         }
-        Rule::group => {
-            let sp = span(&p);
-            ElementRef::Inline {
-                class: CompoundClass {
-                    alternatives: vec![Alternative::Body(Overload {
-                        formals: None,
-                        body: stmts(p.into_inner()),
-                        span: sp,
-                    })],
-                    span: sp,
-                },
-                config: None,
-            }
-        }
+        Rule::group => ElementRef::Group(stmts(p.into_inner())),
         Rule::inline_use => {
             let mut it = p.into_inner();
             let class = compound(it.next().expect("inline_use has a body"));
@@ -232,7 +253,9 @@ fn ports(p: Pair<Rule>) -> Ports {
     let sp = span(&p);
     let mut list = Vec::new();
     for item in p.into_inner() {
-        let mut nums = item.into_inner().map(|n| n.as_str().parse::<u32>().unwrap_or(u32::MAX));
+        let mut nums = item
+            .into_inner()
+            .map(|n| n.as_str().parse::<u32>().unwrap_or(u32::MAX));
         let lo = nums.next().unwrap_or(0);
         let hi = nums.next().unwrap_or(lo);
         if hi >= lo && hi - lo < 4096 {
@@ -259,8 +282,12 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     let found = describe_token(rest);
     let here = Span::new(pos, pos + rest.chars().next().map_or(0, char::len_utf8));
     if rest.starts_with("/*") {
-        return Diagnostic::error("unterminated `/*` comment", Span::new(pos, pos + 2), "comment starts here")
-            .with_hint("close the comment with `*/`");
+        return Diagnostic::error(
+            "unterminated `/*` comment",
+            Span::new(pos, pos + 2),
+            "comment starts here",
+        )
+        .with_hint("close the comment with `*/`");
     }
     if rest.starts_with('#') {
         let line_end = rest.find('\n').unwrap_or(rest.len());
@@ -287,7 +314,10 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     let message = if expected.is_empty() {
         format!("syntax error near {found}")
     } else {
-        format!("syntax error: expected {}, found {found}", join_or(&expected))
+        format!(
+            "syntax error: expected {}, found {found}",
+            join_or(&expected)
+        )
     };
     let hint = if rest.starts_with(']') || rest.starts_with('[') {
         Some("ports are written `[N]` right before or after an element: `a [1] -> [0] b`")
@@ -347,7 +377,9 @@ fn describe_token(rest: &str) -> String {
 
 fn rule_name(r: Rule) -> Option<&'static str> {
     Some(match r {
-        Rule::ident | Rule::name_use | Rule::decl | Rule::element | Rule::element_list => "an element",
+        Rule::ident | Rule::name_use | Rule::decl | Rule::element | Rule::element_list => {
+            "an element"
+        }
         Rule::class_body | Rule::inline_use | Rule::class_ref => "a class",
         Rule::group => "`(`",
         Rule::arrow => "`->`",

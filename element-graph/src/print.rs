@@ -103,7 +103,11 @@ fn element(out: &mut String, u: &ElementUse, depth: usize) {
         out.push(' ');
     }
     match &u.what {
-        ElementRef::Decl { names, class, config: cfg } => {
+        ElementRef::Decl {
+            names,
+            class,
+            config: cfg,
+        } => {
             let list: Vec<&str> = names.iter().map(|n| n.name.as_str()).collect();
             let _ = write!(out, "{} :: ", list.join(", "));
             match class {
@@ -119,6 +123,12 @@ fn element(out: &mut String, u: &ElementUse, depth: usize) {
         ElementRef::Inline { class, config: cfg } => {
             compound(out, class, depth);
             config(out, cfg);
+        }
+        ElementRef::Group(body) => {
+            out.push_str("(\n");
+            stmts(out, body, depth + 1);
+            indent(out, depth);
+            out.push(')');
         }
     }
     if let Some(p) = &u.output {

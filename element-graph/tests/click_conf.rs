@@ -27,7 +27,11 @@ fn click_distribution_configs_pass_the_syntax_check() {
         .filter(|p| p.extension().is_some_and(|x| x == "click"))
         .collect();
     files.sort();
-    assert!(files.len() >= 40, "expected Click's 48 configs, found {}", files.len());
+    assert!(
+        files.len() >= 40,
+        "expected Click's 48 configs, found {}",
+        files.len()
+    );
     let mut failed = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("readable config");
@@ -37,6 +41,12 @@ fn click_distribution_configs_pass_the_syntax_check() {
             failed.push(src.render(&outcome.diagnostics, false));
         }
     }
-    assert!(failed.is_empty(), "{} of {} configs failed:\n{}", failed.len(), files.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {} configs failed:\n{}",
+        failed.len(),
+        files.len(),
+        failed.join("\n")
+    );
     eprintln!("{} Click configs pass the syntax check", files.len());
 }

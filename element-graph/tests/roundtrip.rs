@@ -9,16 +9,33 @@ use std::path::PathBuf;
 /// The flattened graph (syntax mode) and the diagnostics' messages.
 fn flatten(text: &str) -> (String, Vec<String>) {
     let out = load(&Source::new("t.click", text), &[], None);
-    let graph = out.graph.map(|g| export::to_click(&g, None)).unwrap_or_default();
-    (graph, out.diagnostics.into_iter().map(|d| d.message).collect())
+    let graph = out
+        .graph
+        .map(|g| export::to_click(&g, None))
+        .unwrap_or_default();
+    (
+        graph,
+        out.diagnostics.into_iter().map(|d| d.message).collect(),
+    )
 }
 
 fn round_trip(text: &str) -> Result<(), TestCaseError> {
-    let file = parser::parse(text).map_err(|d| TestCaseError::fail(format!("does not parse: {}\n{text}", d.message)))?;
+    let file = parser::parse(text)
+        .map_err(|d| TestCaseError::fail(format!("does not parse: {}\n{text}", d.message)))?;
     let printed = print::print(&file);
-    let reparsed = parser::parse(&printed).map_err(|d| TestCaseError::fail(format!("printed text does not parse: {}\n{printed}", d.message)))?;
+    let reparsed = parser::parse(&printed).map_err(|d| {
+        TestCaseError::fail(format!(
+            "printed text does not parse: {}\n{printed}",
+            d.message
+        ))
+    })?;
     prop_assert_eq!(&print::print(&reparsed), &printed, "printing is not stable");
-    prop_assert_eq!(flatten(text), flatten(&printed), "graphs differ; printed:\n{}", printed);
+    prop_assert_eq!(
+        flatten(text),
+        flatten(&printed),
+        "graphs differ; printed:\n{}",
+        printed
+    );
     Ok(())
 }
 
@@ -27,7 +44,10 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn class() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["Counter", "Queue", "Tee", "Paint", "Discard", "Idle", "Comp"]).prop_map(String::from)
+    prop::sample::select(vec![
+        "Counter", "Queue", "Tee", "Paint", "Discard", "Idle", "Comp",
+    ])
+    .prop_map(String::from)
 }
 
 fn config() -> impl Strategy<Value = String> {
@@ -92,17 +112,24 @@ proptest! {
 #[test]
 fn corpus_configs_round_trip() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let shared = std::env::var_os("NFC_SHARED").map_or_else(|| root.join("../shared"), PathBuf::from);
+    let shared =
+        std::env::var_os("NFC_SHARED").map_or_else(|| root.join("../shared"), PathBuf::from);
     let mut dirs = vec![root.join("configs")];
     for sub in ["valid", "invalid", "syntax"] {
         dirs.push(root.join("tests/lang").join(sub));
     }
     let conf = shared.join("corpus/click-conf");
-    assert!(conf.is_dir(), "NOT RUN: Click's configs are missing at {} — set NFC_SHARED", conf.display());
+    assert!(
+        conf.is_dir(),
+        "NOT RUN: Click's configs are missing at {} — set NFC_SHARED",
+        conf.display()
+    );
     dirs.push(conf);
     let mut n = 0;
     for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in entries.filter_map(Result::ok) {
             let p = e.path();
             if p.extension().is_none_or(|x| x != "click") {

@@ -36,17 +36,33 @@ fn outcome(folder: &str, path: &Path) -> (String, Result<(), String>) {
     let text = std::fs::read_to_string(path).expect("readable config");
     let name = format!("{folder}/{}", path.file_name().unwrap().to_string_lossy());
     let src = Source::new(name, text);
-    let registry: Option<&dyn Registry> = if folder == "syntax" { None } else { Some(&Elements) };
+    let registry: Option<&dyn Registry> = if folder == "syntax" {
+        None
+    } else {
+        Some(&Elements)
+    };
     let out = load(&src, &defines(&src.text), registry);
     let rendered = src.render(&out.diagnostics, false);
     match (folder, out.ok()) {
         ("invalid", false) => (rendered, Ok(())),
-        ("invalid", true) => (rendered, Err("expected errors, but the config checked cleanly".into())),
+        ("invalid", true) => (
+            rendered,
+            Err("expected errors, but the config checked cleanly".into()),
+        ),
         (_, true) => {
             let graph = out.graph.as_ref().expect("graph without errors");
-            (format!("{rendered}{}", export::to_click(graph, out.ports.as_deref())), Ok(()))
+            (
+                format!(
+                    "{rendered}{}",
+                    export::to_click(graph, out.ports.as_deref())
+                ),
+                Ok(()),
+            )
         }
-        (_, false) => (rendered.clone(), Err(format!("expected success, got:\n{rendered}"))),
+        (_, false) => (
+            rendered.clone(),
+            Err(format!("expected success, got:\n{rendered}")),
+        ),
     }
 }
 
@@ -90,6 +106,14 @@ fn language_corpus_matches_expectations() {
             }
         }
     }
-    assert!(count >= 80, "the corpus should hold at least 80 configs, found {count}");
-    assert!(failures.is_empty(), "{} of {count} corpus files failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        count >= 80,
+        "the corpus should hold at least 80 configs, found {count}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {count} corpus files failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -173,12 +173,25 @@ mod tests {
     fn values() {
         let d = FromDevice::configure("eth0").unwrap();
         assert_eq!(d.devname, "eth0");
-        assert_eq!((d.promisc, d.snaplen, d.burst, d.timestamp), (false, 2046, 1, true));
-        let d = FromDevice::configure("eth1, true, 1500, BURST 32, FORCE_IP true, METHOD PCAP, ENCAP ip")
-            .unwrap();
-        assert_eq!((d.promisc, d.snaplen, d.burst, d.force_ip), (true, 1500, 32, true));
+        assert_eq!(
+            (d.promisc, d.snaplen, d.burst, d.timestamp),
+            (false, 2046, 1, true)
+        );
+        let d = FromDevice::configure(
+            "eth1, true, 1500, BURST 32, FORCE_IP true, METHOD PCAP, ENCAP ip",
+        )
+        .unwrap();
+        assert_eq!(
+            (d.promisc, d.snaplen, d.burst, d.force_ip),
+            (true, 1500, 32, true)
+        );
         assert_eq!(d.encap, Some(Encap::Ip));
-        assert_eq!(FromDevice::configure("DEVNAME tap3, SNIFFER false").unwrap().devname, "tap3");
+        assert_eq!(
+            FromDevice::configure("DEVNAME tap3, SNIFFER false")
+                .unwrap()
+                .devname,
+            "tap3"
+        );
     }
 
     #[test]

@@ -113,7 +113,9 @@ pub fn probability(text: &str) -> Result<f64, ParseError> {
         && text.bytes().any(|c| c.is_ascii_digit());
     match text.parse::<f64>() {
         Ok(p) if valid && (0.0..=1.0).contains(&p) => Ok(p),
-        Ok(_) if valid => Err(ParseError::new(alloc::format!("{text} is not between 0 and 1")).with_hint(hint)),
+        Ok(_) if valid => {
+            Err(ParseError::new(alloc::format!("{text} is not between 0 and 1")).with_hint(hint))
+        }
         _ => Err(ParseError::expected("probability", text).with_hint(hint)),
     }
 }
@@ -143,7 +145,10 @@ impl FromDump {
         let start = match (start_at, start_after) {
             (Some(_), Some(_)) => {
                 let span = args.span_of("START_AFTER");
-                args.error(ConfigError::new(span, "give START or START_AFTER, not both"));
+                args.error(ConfigError::new(
+                    span,
+                    "give START or START_AFTER, not both",
+                ));
                 None
             }
             (Some(t), None) => Some(Start::At(t)),

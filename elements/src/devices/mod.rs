@@ -37,10 +37,10 @@ pub fn encap(text: &str) -> Result<Encap, ParseError> {
     match text.to_ascii_uppercase().as_str() {
         "ETHER" | "ETHERNET" => Ok(Encap::Ether),
         "IP" | "IP4" | "RAW" => Ok(Encap::Ip),
-        "FDDI" | "SLL" | "802_11" | "PPP" | "HDLC" | "AIRONET" | "NULL" | "PRISM" | "IP6" => {
-            Err(ParseError::new(format!("encapsulation {text} is not supported by nfc"))
-                .with_hint("nfc handles ETHER and IP"))
-        }
+        "FDDI" | "SLL" | "802_11" | "PPP" | "HDLC" | "AIRONET" | "NULL" | "PRISM" | "IP6" => Err(
+            ParseError::new(format!("encapsulation {text} is not supported by nfc"))
+                .with_hint("nfc handles ETHER and IP"),
+        ),
         _ => Err(ParseError::expected("encapsulation", text).with_hint("use ETHER or IP")),
     }
 }

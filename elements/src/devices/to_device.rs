@@ -83,7 +83,9 @@ impl ToDevice {
         let ignore_queue_overflows = args
             .read("IGNORE_QUEUE_OVERFLOWS", parse::boolean)
             .unwrap_or(false);
-        let allow_nonexistent = args.read("ALLOW_NONEXISTENT", parse::boolean).unwrap_or(false);
+        let allow_nonexistent = args
+            .read("ALLOW_NONEXISTENT", parse::boolean)
+            .unwrap_or(false);
         let _method = args.read("METHOD", method);
         let debug = args.read("DEBUG", parse::boolean).unwrap_or(false);
         if burst == 0 {

@@ -77,7 +77,9 @@ impl ToDump {
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut args = Args::new(config);
         let filename = args.read_mp("FILENAME", parse::string);
-        let snaplen = args.read_p("SNAPLEN", parse::unsigned::<u32>).unwrap_or(2000);
+        let snaplen = args
+            .read_p("SNAPLEN", parse::unsigned::<u32>)
+            .unwrap_or(2000);
         let fixed = args.read_p("ENCAP", encap);
         let from = args.read("USE_ENCAP_FROM", |s: &str| {
             let names: Vec<String> = s.split_whitespace().map(String::from).collect();
@@ -97,7 +99,10 @@ impl ToDump {
         let encap = match (fixed, from) {
             (Some(e), Some(_)) => {
                 let span = args.span_of("USE_ENCAP_FROM");
-                args.error(ConfigError::new(span, "give ENCAP or USE_ENCAP_FROM, not both"));
+                args.error(ConfigError::new(
+                    span,
+                    "give ENCAP or USE_ENCAP_FROM, not both",
+                ));
                 EncapSource::Fixed(e)
             }
             (Some(e), None) => EncapSource::Fixed(e),
@@ -146,11 +151,20 @@ mod tests {
     fn values() {
         let d = ToDump::configure("out.pcap").unwrap();
         assert_eq!(d.filename, "out.pcap");
-        assert_eq!((d.snaplen, d.encap.clone(), d.nano), (2000, EncapSource::Fixed(Encap::Ether), false));
+        assert_eq!(
+            (d.snaplen, d.encap.clone(), d.nano),
+            (2000, EncapSource::Fixed(Encap::Ether), false)
+        );
         let d = ToDump::configure("out.pcap, 96, IP, NANO true").unwrap();
-        assert_eq!((d.snaplen, d.encap, d.nano), (96, EncapSource::Fixed(Encap::Ip), true));
+        assert_eq!(
+            (d.snaplen, d.encap, d.nano),
+            (96, EncapSource::Fixed(Encap::Ip), true)
+        );
         let d = ToDump::configure("-, USE_ENCAP_FROM src1 src2").unwrap();
-        assert_eq!(d.encap, EncapSource::From(alloc::vec!["src1".into(), "src2".into()]));
+        assert_eq!(
+            d.encap,
+            EncapSource::From(alloc::vec!["src1".into(), "src2".into()])
+        );
     }
 
     #[test]

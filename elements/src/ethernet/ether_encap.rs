@@ -89,7 +89,8 @@ mod tests {
         assert_eq!(e.ethertype, 0x0800);
         assert_eq!(e.src, EtherAddress([0, 0x11, 0x22, 0x33, 0x44, 0x55]));
         assert_eq!(e.dst, EtherAddress::BROADCAST);
-        let e = EtherEncap::configure("ETHERTYPE 0x0806, SRC 0:1:2:3:4:5, DST 1:1:1:1:1:1").unwrap();
+        let e =
+            EtherEncap::configure("ETHERTYPE 0x0806, SRC 0:1:2:3:4:5, DST 1:1:1:1:1:1").unwrap();
         assert_eq!(e.ethertype, 0x0806);
     }
 

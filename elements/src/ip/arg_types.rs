@@ -18,7 +18,10 @@ pub fn ipv4_list(s: &str) -> Result<Vec<Ipv4Addr>, ParseError> {
 /// A space-separated list of IPv4 prefixes or addresses (CheckIPHeader's
 /// INTERFACES).
 pub fn prefix_list(s: &str) -> Result<Vec<IpPrefix>, ParseError> {
-    split_words(s).iter().map(|(w, _)| parse::ip_prefix(w)).collect()
+    split_words(s)
+        .iter()
+        .map(|(w, _)| parse::ip_prefix(w))
+        .collect()
 }
 
 /// An IP protocol: a number 0–255 or a name (`tcp`, `udp`, `icmp`, …).
@@ -27,8 +30,10 @@ pub fn ip_proto(s: &str) -> Result<u8, ParseError> {
         return Ok(p);
     }
     parse::unsigned::<u8>(s).map_err(|_| {
-        ParseError::expected("IP protocol", s)
-            .with_hint(format!("give a number 0-255 or one of {}", names::names(names::IP_PROTOCOLS)))
+        ParseError::expected("IP protocol", s).with_hint(format!(
+            "give a number 0-255 or one of {}",
+            names::names(names::IP_PROTOCOLS)
+        ))
     })
 }
 
@@ -41,7 +46,8 @@ pub fn port(s: &str) -> Result<u16, ParseError> {
         if s.bytes().all(|b| b.is_ascii_digit()) {
             e
         } else {
-            ParseError::expected("port", s).with_hint("give a number 0-65535 or a name such as www, https, domain")
+            ParseError::expected("port", s)
+                .with_hint("give a number 0-65535 or a name such as www, https, domain")
         }
     })
 }
@@ -52,8 +58,10 @@ pub fn icmp_type(s: &str) -> Result<u8, ParseError> {
         return Ok(t);
     }
     parse::unsigned::<u8>(s).map_err(|_| {
-        ParseError::expected("ICMP type", s)
-            .with_hint(format!("give a number 0-255 or one of {}", names::names(names::ICMP_TYPES)))
+        ParseError::expected("ICMP type", s).with_hint(format!(
+            "give a number 0-255 or one of {}",
+            names::names(names::ICMP_TYPES)
+        ))
     })
 }
 
@@ -69,15 +77,17 @@ pub fn icmp_code(icmp_type: u8, s: &str) -> Result<u8, ParseError> {
         if table.is_empty() {
             e.with_hint("give a number 0-255")
         } else {
-            e.with_hint(format!("give a number 0-255 or one of {}", names::names(table)))
+            e.with_hint(format!(
+                "give a number 0-255 or one of {}",
+                names::names(table)
+            ))
         }
     })
 }
 
 /// An annotation name or byte offset (Click's AnnoArg), kept as written.
 pub fn anno(s: &str) -> Result<alloc::string::String, ParseError> {
-    let ok = !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let ok = !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if ok {
         Ok(s.into())
     } else {

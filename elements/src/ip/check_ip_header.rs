@@ -111,7 +111,9 @@ impl CheckIPHeader {
         args.complete()?;
         let mut good_dst = good;
         for p in &interfaces {
-            bad_src.push(Ipv4Addr::from(u32::from(p.network()) | !u32::from(p.mask())));
+            bad_src.push(Ipv4Addr::from(
+                u32::from(p.network()) | !u32::from(p.mask()),
+            ));
             good_dst.push(p.addr);
         }
         if !interfaces.is_empty() {
@@ -136,7 +138,15 @@ pub const SPEC: ElementSpec = ElementSpec {
     port_count: "1/1-2",
     processing: "a/ah",
     flow_code: "x/x",
-    keywords: &["INTERFACES", "BADSRC", "GOODDST", "OFFSET", "VERBOSE", "DETAILS", "CHECKSUM"],
+    keywords: &[
+        "INTERFACES",
+        "BADSRC",
+        "GOODDST",
+        "OFFSET",
+        "VERBOSE",
+        "DETAILS",
+        "CHECKSUM",
+    ],
     handlers: &["drops (read)", "drop_details (read)"],
     summary: "checks IP header",
     source: include_str!("check_ip_header.rs"),
@@ -154,11 +164,18 @@ mod tests {
         assert_eq!(CheckIPHeader::configure("14").unwrap().offset, 14);
         let c = CheckIPHeader::configure("1.2.3.4 5.6.7.8, 14").unwrap();
         assert_eq!((c.bad_src.len(), c.offset), (2, 14));
-        let c = CheckIPHeader::configure("INTERFACES 10.0.0.1/24, CHECKSUM false, VERBOSE true").unwrap();
+        let c = CheckIPHeader::configure("INTERFACES 10.0.0.1/24, CHECKSUM false, VERBOSE true")
+            .unwrap();
         assert!(c.bad_src.contains(&Ipv4Addr::new(10, 0, 0, 255)));
         assert!(c.good_dst.contains(&Ipv4Addr::new(10, 0, 0, 1)));
         assert!(!c.checksum && c.verbose);
-        assert_eq!(CheckIPHeader::configure("OFFSET 14, BADSRC 1.1.1.1").unwrap().bad_src.len(), 1);
+        assert_eq!(
+            CheckIPHeader::configure("OFFSET 14, BADSRC 1.1.1.1")
+                .unwrap()
+                .bad_src
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -166,9 +183,9 @@ mod tests {
         let cfg = "OFFSET x, INTERFACES 10.0.0.1/40, CHEKSUM true";
         let e = CheckIPHeader::configure(cfg).unwrap_err().0;
         assert_eq!(e.len(), 3);
-        assert_eq!(&cfg[e[0].span.clone().unwrap()], "x");
-        assert!(e[0].message.starts_with("OFFSET:"));
-        assert_eq!(&cfg[e[1].span.clone().unwrap()], "10.0.0.1/40");
+        assert_eq!(&cfg[e[0].span.clone().unwrap()], "10.0.0.1/40");
+        assert_eq!(&cfg[e[1].span.clone().unwrap()], "x");
+        assert!(e[1].message.starts_with("OFFSET:"));
         assert_eq!(e[2].hint.as_deref(), Some("did you mean `CHECKSUM`?"));
     }
 }

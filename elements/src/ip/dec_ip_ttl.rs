@@ -74,7 +74,13 @@ mod tests {
 
     #[test]
     fn configure() {
-        assert_eq!(DecIPTTL::configure("").unwrap(), DecIPTTL { active: true, multicast: true });
+        assert_eq!(
+            DecIPTTL::configure("").unwrap(),
+            DecIPTTL {
+                active: true,
+                multicast: true
+            }
+        );
         assert!(!DecIPTTL::configure("MULTICAST false").unwrap().multicast);
         let cfg = "ACTIVE maybe, 3";
         let e = DecIPTTL::configure(cfg).unwrap_err().0;

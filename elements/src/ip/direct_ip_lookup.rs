@@ -66,7 +66,15 @@ pub const SPEC: ElementSpec = ElementSpec {
     processing: "h/h",
     flow_code: "x/x",
     keywords: &[],
-    handlers: &["table (read)", "lookup (read)", "add (write)", "set (write)", "remove (write)", "ctrl (write)", "flush (write)"],
+    handlers: &[
+        "table (read)",
+        "lookup (read)",
+        "add (write)",
+        "set (write)",
+        "remove (write)",
+        "ctrl (write)",
+        "flush (write)",
+    ],
     summary: "IP routing lookup through direct indexing",
     source: include_str!("direct_ip_lookup.rs"),
     check: |c| DirectIPLookup::configure(c).map(|_| ()),
@@ -78,7 +86,8 @@ mod tests {
 
     #[test]
     fn configure() {
-        let c = DirectIPLookup::configure("10.0.0.1/32 0, 10.0.0.0/24 1, 0.0.0.0/0 10.0.0.254 2").unwrap();
+        let c = DirectIPLookup::configure("10.0.0.1/32 0, 10.0.0.0/24 1, 0.0.0.0/0 10.0.0.254 2")
+            .unwrap();
         assert_eq!(c.routes.len(), 3);
         assert_eq!(c.min_noutputs(), 3);
         let cfg = "10.0.0.0/24 one, 10.0.0.0/24 1 2 3";

@@ -70,8 +70,14 @@ mod tests {
 
     #[test]
     fn configure() {
-        assert_eq!(FixIPSrc::configure("1.2.3.4").unwrap().addr, Ipv4Addr::new(1, 2, 3, 4));
-        assert_eq!(FixIPSrc::configure("IPADDR 1.2.3.4").unwrap().addr, Ipv4Addr::new(1, 2, 3, 4));
+        assert_eq!(
+            FixIPSrc::configure("1.2.3.4").unwrap().addr,
+            Ipv4Addr::new(1, 2, 3, 4)
+        );
+        assert_eq!(
+            FixIPSrc::configure("IPADDR 1.2.3.4").unwrap().addr,
+            Ipv4Addr::new(1, 2, 3, 4)
+        );
         let cfg = "1.2.3";
         let e = FixIPSrc::configure(cfg).unwrap_err().0;
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "1.2.3");

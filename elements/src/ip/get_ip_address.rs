@@ -79,9 +79,15 @@ impl GetIPAddress {
             (None, Some(s)) => Some(s),
             (o, i) => {
                 if args.ok() {
-                    let span = if o.is_some() { args.span_of("IP") } else { None };
-                    args.error(ConfigError::new(span, "give exactly one of OFFSET and IP")
-                        .with_hint("e.g. GetIPAddress(16) or GetIPAddress(IP dst)"));
+                    let span = if o.is_some() {
+                        args.span_of("IP")
+                    } else {
+                        None
+                    };
+                    args.error(
+                        ConfigError::new(span, "give exactly one of OFFSET and IP")
+                            .with_hint("e.g. GetIPAddress(16) or GetIPAddress(IP dst)"),
+                    );
                 }
                 let _ = i;
                 None
@@ -114,10 +120,19 @@ mod tests {
 
     #[test]
     fn configure() {
-        assert_eq!(GetIPAddress::configure("16").unwrap().source, AddressSource::Offset(16));
-        assert_eq!(GetIPAddress::configure("IP dst").unwrap().source, AddressSource::IpDst);
+        assert_eq!(
+            GetIPAddress::configure("16").unwrap().source,
+            AddressSource::Offset(16)
+        );
+        assert_eq!(
+            GetIPAddress::configure("IP dst").unwrap().source,
+            AddressSource::IpDst
+        );
         let c = GetIPAddress::configure("IP src, ANNO 4").unwrap();
-        assert_eq!((c.source, c.anno.as_deref()), (AddressSource::IpSrc, Some("4")));
+        assert_eq!(
+            (c.source, c.anno.as_deref()),
+            (AddressSource::IpSrc, Some("4"))
+        );
         let cfg = "16, IP dst";
         let e = GetIPAddress::configure(cfg).unwrap_err().0;
         assert_eq!(e[0].message, "give exactly one of OFFSET and IP");

@@ -122,10 +122,19 @@ mod tests {
         .unwrap();
         assert_eq!(c.noutputs(), 4);
         assert_eq!(c.patterns[3], Expr::True);
-        let c = IPClassifier::configure("dst tcp port 8000 or 8080,\n dst tcp port > 1023, tcp").unwrap();
+        let c = IPClassifier::configure("dst tcp port 8000 or 8080,\n dst tcp port > 1023, tcp")
+            .unwrap();
         assert_eq!(c.noutputs(), 3);
-        let Expr::Test(p) = &c.patterns[2] else { panic!() };
-        assert_eq!(p.test, Test::Proto { proto: TCP, mask: 0xFF });
+        let Expr::Test(p) = &c.patterns[2] else {
+            panic!()
+        };
+        assert_eq!(
+            p.test,
+            Test::Proto {
+                proto: TCP,
+                mask: 0xFF
+            }
+        );
         assert_eq!(p.span, 49..52);
     }
 
@@ -135,9 +144,16 @@ mod tests {
         let e = IPClassifier::configure(cfg).unwrap_err().0;
         assert_eq!(e.len(), 2);
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "1.2.3.999");
-        assert!(e[0].message.contains("expected IP address"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("expected IP address"),
+            "{}",
+            e[0].message
+        );
         assert_eq!(&cfg[e[1].span.clone().unwrap()], "udp port 99999");
-        assert_eq!(e[1].message, "99999 is out of range for 'port' (at most 65535)");
+        assert_eq!(
+            e[1].message,
+            "99999 is out of range for 'port' (at most 65535)"
+        );
     }
 
     #[test]

@@ -281,7 +281,8 @@ fn scan(s: &str, at: &dyn Fn(Range<usize>) -> Range<usize>) -> Vec<Tok> {
     let b = s.as_bytes();
     let mut toks = Vec::new();
     let mut i = 0;
-    let starts_comment = |i: usize| b.get(i) == Some(&b'/') && matches!(b.get(i + 1), Some(b'/' | b'*'));
+    let starts_comment =
+        |i: usize| b.get(i) == Some(&b'/') && matches!(b.get(i + 1), Some(b'/' | b'*'));
     while i < b.len() {
         let c = b[i];
         if c.is_ascii_whitespace() {
@@ -313,7 +314,12 @@ fn scan(s: &str, at: &dyn Fn(Range<usize>) -> Range<usize>) -> Vec<Tok> {
                 }
                 j
             }
-            _ => i + s.get(i..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8),
+            _ => {
+                i + s
+                    .get(i..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8)
+            }
         };
         if let Some(text) = s.get(start..end) {
             toks.push(Tok {
@@ -493,8 +499,15 @@ fn lookup_name(w: &str, kind: Option<Kind>, proto: Option<ProtoSel>) -> Named {
     if found.len() == 1 {
         return found.pop().unwrap_or(Named::NotAName);
     }
-    let what = if found.len() > 1 { "ambiguous" } else { "meaningless here" };
-    Named::Bad(format!("'{w}' is {what}"), format!("try {}", tries.join(" or ")))
+    let what = if found.len() > 1 {
+        "ambiguous"
+    } else {
+        "meaningless here"
+    };
+    Named::Bad(
+        format!("'{w}' is {what}"),
+        format!("try {}", tries.join(" or ")),
+    )
 }
 
 fn err(span: Range<usize>, message: impl Into<String>, hint: Option<String>) -> ConfigError {
@@ -529,7 +542,9 @@ impl Parser<'_> {
     }
 
     fn span_here(&self) -> Range<usize> {
-        self.toks.get(self.pos).map_or(self.end.clone(), |t| t.span.clone())
+        self.toks
+            .get(self.pos)
+            .map_or(self.end.clone(), |t| t.span.clone())
     }
 
     fn found(&self) -> String {
@@ -662,7 +677,11 @@ impl Parser<'_> {
             let span = self.span_here();
             if let Some(k) = type_word(w) {
                 if kind.is_some() {
-                    return Err(err(span, format!("'{w}': primitive type given twice"), None));
+                    return Err(err(
+                        span,
+                        format!("'{w}': primitive type given twice"),
+                        None,
+                    ));
                 }
                 kind = Some(k);
                 if let Kind::Field(f) = k {
@@ -728,7 +747,10 @@ impl Parser<'_> {
             let Some(w) = self.peek_at(1) else {
                 return Err(err(amp, "expected a mask after '&'", None));
             };
-            let mspan = self.toks.get(self.pos + 1).map_or(amp.clone(), |t| t.span.clone());
+            let mspan = self
+                .toks
+                .get(self.pos + 1)
+                .map_or(amp.clone(), |t| t.span.clone());
             let m = if let Ok(v) = parse::unsigned::<u32>(w) {
                 Mask::Int(v)
             } else if let (false, Ok(a)) = (header == Some(Header::Ether), parse::ipv4(w)) {
@@ -748,7 +770,11 @@ impl Parser<'_> {
                 Mask::Ether(_) => false,
             };
             if zero {
-                return Err(err(mspan, "a zero mask matches everything; leave it out", None));
+                return Err(err(
+                    mspan,
+                    "a zero mask matches everything; leave it out",
+                    None,
+                ));
             }
             mask = Some((m, mspan));
             self.pos += 2;
@@ -788,9 +814,16 @@ impl Parser<'_> {
                     } else if let (true, Ok(a)) = (header != Some(Header::Ether), parse::ipv4(w)) {
                         if self.peek_at(1) == Some("mask") {
                             let mw = self.peek_at(2).unwrap_or("");
-                            let mspan = self.toks.get(self.pos + 2).map_or(self.end.clone(), |t| t.span.clone());
+                            let mspan = self
+                                .toks
+                                .get(self.pos + 2)
+                                .map_or(self.end.clone(), |t| t.span.clone());
                             let m = parse::ipv4(mw).map_err(|_| {
-                                err(mspan, format!("expected a netmask after 'mask', found '{mw}'"), None)
+                                err(
+                                    mspan,
+                                    format!("expected a netmask after 'mask', found '{mw}'"),
+                                    None,
+                                )
                             })?;
                             data = Data::Net(a, m);
                             self.pos += 2;
@@ -798,7 +831,8 @@ impl Parser<'_> {
                             data = Data::Host(a);
                         }
                     } else if header != Some(Header::Ether) && w.contains('/') {
-                        let p = parse::ip_prefix(w).map_err(|e| err(span.clone(), e.message, e.hint))?;
+                        let p = parse::ip_prefix(w)
+                            .map_err(|e| err(span.clone(), e.message, e.hint))?;
                         data = Data::Net(p.addr, prefix_mask(p.len));
                     } else if let (true, Ok(e)) = (header != Some(Header::Ip), parse::ether(w)) {
                         data = Data::Ether(e.0);
@@ -823,18 +857,28 @@ impl Parser<'_> {
             } else {
                 PRIMITIVE_HINT.into()
             };
-            return Err(err(self.span_here(), format!("unknown word '{w}' in pattern"), Some(hint)));
+            return Err(err(
+                self.span_here(),
+                format!("unknown word '{w}' in pattern"),
+                Some(hint),
+            ));
         }
         if let (Some(op), Data::None) = (op, data) {
             if op != RelOp::Eq || self.peek().is_some() {
                 return Err(err(
                     self.span_here(),
-                    format!("expected a value after the operator, found {}", self.found()),
+                    format!(
+                        "expected a value after the operator, found {}",
+                        self.found()
+                    ),
                     None,
                 ));
             }
         }
-        let end = self.toks.get(self.pos.saturating_sub(1)).map_or(self.end.end, |t| t.span.end);
+        let end = self
+            .toks
+            .get(self.pos.saturating_sub(1))
+            .map_or(self.end.end, |t| t.span.end);
         let start = self.toks.get(first).map_or(end, |t| t.span.start);
         let span = start..end.max(start);
         let q = Quals {
@@ -864,14 +908,20 @@ impl Parser<'_> {
             self.pos += 1;
         }
         if self.peek() != Some("]") {
-            return Err(err(open, "missing ']'", Some("write ip[POS] or ip[POS:LEN]".into())));
+            return Err(err(
+                open,
+                "missing ']'",
+                Some("write ip[POS] or ip[POS:LEN]".into()),
+            ));
         }
         self.pos += 1;
         let num = |s: &str| parse::unsigned::<u32>(s).ok();
         let parsed = if let Some((a, b)) = inner.split_once(':') {
             num(a).zip(num(b))
         } else if let Some((a, b)) = inner.split_once(',') {
-            num(a).zip(num(b)).and_then(|(a, b)| b.checked_sub(a).map(|d| (a, d + 1)))
+            num(a)
+                .zip(num(b))
+                .and_then(|(a, b)| b.checked_sub(a).map(|d| (a, d + 1)))
         } else {
             num(&inner).map(|a| (a, 1))
         };
@@ -883,9 +933,14 @@ impl Parser<'_> {
             ));
         };
         if !(1..=4).contains(&len) {
-            return Err(err(inner_span, "LEN in [POS:LEN] must be between 1 and 4", None));
+            return Err(err(
+                inner_span,
+                "LEN in [POS:LEN] must be between 1 and 4",
+                None,
+            ));
         }
-        let (Some(first_bit), Some(last_bit)) = (pos.checked_mul(8), (pos + len).checked_mul(8)) else {
+        let (Some(first_bit), Some(last_bit)) = (pos.checked_mul(8), (pos + len).checked_mul(8))
+        else {
             return Err(err(inner_span, "POS in [POS:LEN] is too large", None));
         };
         if first_bit / 32 != (last_bit - 1) / 32 || pos > u32::from(u16::MAX) {
@@ -984,7 +1039,13 @@ impl Parser<'_> {
             kind
         };
         let name = kind_name(kind);
-        let ip_only = || err(span.clone(), format!("'{name}' applies to IP headers only"), None);
+        let ip_only = || {
+            err(
+                span.clone(),
+                format!("'{name}' applies to IP headers only"),
+                None,
+            )
+        };
         let missing = |what: &str| {
             err(
                 span.clone(),
@@ -1142,36 +1203,41 @@ impl Parser<'_> {
                     }
                 }
                 if op != RelOp::Eq || mask.is_some() {
-                    return Err(err(span, "'tcp opt' supports no operator and no mask", None));
+                    return Err(err(
+                        span,
+                        "'tcp opt' supports no operator and no mask",
+                        None,
+                    ));
                 }
                 check_value(flags, 0xFF)?;
                 Test::TcpOpt { flags: flags as u8 }
             }
-            Kind::Ect => {
-                let test = match data {
-                    Data::None => {
-                        if mask.is_some() {
-                            return Err(bad_mask());
-                        }
-                        op = if op == RelOp::Ne { RelOp::Eq } else { RelOp::Ne };
-                        Test::Field {
-                            field: Field::Tos,
-                            value: 0,
-                            mask: 3,
-                        }
+            Kind::Ect => match data {
+                Data::None => {
+                    if mask.is_some() {
+                        return Err(bad_mask());
                     }
-                    Data::Int(v) => {
-                        check_value(v, 3)?;
-                        Test::Field {
-                            field: Field::Tos,
-                            value: v,
-                            mask: int_mask(3)?,
-                        }
+                    op = if op == RelOp::Ne {
+                        RelOp::Eq
+                    } else {
+                        RelOp::Ne
+                    };
+                    Test::Field {
+                        field: Field::Tos,
+                        value: 0,
+                        mask: 3,
                     }
-                    _ => return Err(missing("no value or a number 0-3")),
-                };
-                test
-            }
+                }
+                Data::Int(v) => {
+                    check_value(v, 3)?;
+                    Test::Field {
+                        field: Field::Tos,
+                        value: v,
+                        mask: int_mask(3)?,
+                    }
+                }
+                _ => return Err(missing("no value or a number 0-3")),
+            },
             Kind::Ce | Kind::Frag | Kind::Unfrag => {
                 if !matches!(data, Data::None) || mask.is_some() {
                     return Err(err(span, format!("'{name}' takes no value"), None));
@@ -1257,7 +1323,10 @@ fn set_proto(slot: &mut Option<ProtoSel>, p: ProtoSel, span: Range<usize>) -> PR
 }
 
 fn needs_value(k: Kind) -> bool {
-    !matches!(k, Kind::Frag | Kind::Unfrag | Kind::Ce | Kind::Ect | Kind::Proto)
+    !matches!(
+        k,
+        Kind::Frag | Kind::Unfrag | Kind::Ce | Kind::Ect | Kind::Proto
+    )
 }
 
 fn is_connective(w: &str) -> bool {
@@ -1276,11 +1345,19 @@ fn value_error(k: Kind, w: &str, span: Range<usize>) -> ConfigError {
         },
         Kind::Net => match parse::ip_prefix(w) {
             Err(e) => err(span, e.message, e.hint),
-            Ok(_) => err(span, format!("expected a network such as 10.0.0.0/8, found '{w}'"), None),
+            Ok(_) => err(
+                span,
+                format!("expected a network such as 10.0.0.0/8, found '{w}'"),
+                None,
+            ),
         },
         Kind::Ether => match parse::ether(w) {
             Err(e) => err(span, e.message, e.hint),
-            Ok(_) => err(span, format!("expected an Ethernet address, found '{w}'"), None),
+            Ok(_) => err(
+                span,
+                format!("expected an Ethernet address, found '{w}'"),
+                None,
+            ),
         },
         _ => err(
             span,
@@ -1338,7 +1415,9 @@ fn parse_tokens(toks: &[Tok], arg: &Arg) -> Result<Expr, ConfigError> {
     if is_everything(toks) {
         return Ok(Expr::True);
     }
-    let end = toks.last().map_or(arg.span.end..arg.span.end, |t| t.span.clone());
+    let end = toks
+        .last()
+        .map_or(arg.span.end..arg.span.end, |t| t.span.clone());
     let mut p = Parser {
         toks,
         pos: 0,
@@ -1371,7 +1450,9 @@ pub fn parse_rule(arg: &Arg, config: &str) -> Result<(Action, Expr), ConfigError
         return Err(err(
             arg.span.clone(),
             "empty rule",
-            Some("a rule is an action (allow, deny, drop or an output number) and a pattern".into()),
+            Some(
+                "a rule is an action (allow, deny, drop or an output number) and a pattern".into(),
+            ),
         ));
     };
     let action = match first.text.as_str() {
@@ -1473,11 +1554,29 @@ mod tests {
             }
         );
         let e = p("10.0.0.0/24");
-        assert!(matches!(prim(&e).test, Test::Host { dir: Dir::SrcOrDst, .. }));
+        assert!(matches!(
+            prim(&e).test,
+            Test::Host {
+                dir: Dir::SrcOrDst,
+                ..
+            }
+        ));
         let e = p("src and dst host 1.2.3.4");
-        assert!(matches!(prim(&e).test, Test::Host { dir: Dir::SrcAndDst, .. }));
+        assert!(matches!(
+            prim(&e).test,
+            Test::Host {
+                dir: Dir::SrcAndDst,
+                ..
+            }
+        ));
         let e = p("src or dst host 1.2.3.4");
-        assert!(matches!(prim(&e).test, Test::Host { dir: Dir::SrcOrDst, .. }));
+        assert!(matches!(
+            prim(&e).test,
+            Test::Host {
+                dir: Dir::SrcOrDst,
+                ..
+            }
+        ));
         let e = p("src host != 10.0.0.10");
         assert_eq!(prim(&e).op, RelOp::Ne);
     }
@@ -1508,10 +1607,20 @@ mod tests {
         assert_eq!(second.proto, Some(TCP));
         let e = p("ip ttl 1 or 2");
         let Expr::Or(v) = e else { panic!() };
-        assert!(matches!(prim(&v[1]).test, Test::Field { field: Field::Ttl, value: 2, .. }));
+        assert!(matches!(
+            prim(&v[1]).test,
+            Test::Field {
+                field: Field::Ttl,
+                value: 2,
+                ..
+            }
+        ));
         assert_eq!(
             bad("80"),
-            ("a bare number needs a header field or 'port' before it".into(), "80".into())
+            (
+                "a bare number needs a header field or 'port' before it".into(),
+                "80".into()
+            )
         );
     }
 
@@ -1525,12 +1634,31 @@ mod tests {
                 mask: 0xFF
             }
         );
-        assert_eq!(prim(&p("ip proto udp")).test, Test::Proto { proto: UDP, mask: 0xFF });
-        assert_eq!(prim(&p("ip proto 47")).test, Test::Proto { proto: ProtoSel::Num(47), mask: 0xFF });
+        assert_eq!(
+            prim(&p("ip proto udp")).test,
+            Test::Proto {
+                proto: UDP,
+                mask: 0xFF
+            }
+        );
+        assert_eq!(
+            prim(&p("ip proto 47")).test,
+            Test::Proto {
+                proto: ProtoSel::Num(47),
+                mask: 0xFF
+            }
+        );
         let e = p("udp port 53");
         let pr = prim(&e);
         assert_eq!(pr.proto, Some(UDP));
-        assert_eq!(pr.test, Test::Port { dir: Dir::SrcOrDst, port: 53, mask: 0xFFFF });
+        assert_eq!(
+            pr.test,
+            Test::Port {
+                dir: Dir::SrcOrDst,
+                port: 53,
+                mask: 0xFFFF
+            }
+        );
         let e = p("port dns");
         assert_eq!(prim(&e).proto, Some(ProtoSel::TcpOrUdp));
         assert!(matches!(prim(&e).test, Test::Port { port: 53, .. }));
@@ -1538,12 +1666,26 @@ mod tests {
         assert!(matches!(prim(&e).test, Test::Port { port: 80, .. }));
         let e = p("dst port > 1023");
         assert_eq!(prim(&e).op, RelOp::Gt);
-        for (s, op) in [("<", RelOp::Lt), ("<=", RelOp::Le), (">=", RelOp::Ge), ("=", RelOp::Eq), ("==", RelOp::Eq), ("!=", RelOp::Ne)] {
+        for (s, op) in [
+            ("<", RelOp::Lt),
+            ("<=", RelOp::Le),
+            (">=", RelOp::Ge),
+            ("=", RelOp::Eq),
+            ("==", RelOp::Eq),
+            ("!=", RelOp::Ne),
+        ] {
             let text = format!("src port {s} 1024");
             assert_eq!(prim(&p(&text)).op, op, "{text}");
         }
         let e = p("src tcp port & 10 == 8");
-        assert_eq!(prim(&e).test, Test::Port { dir: Dir::Src, port: 8, mask: 10 });
+        assert_eq!(
+            prim(&e).test,
+            Test::Port {
+                dir: Dir::Src,
+                port: 8,
+                mask: 10
+            }
+        );
     }
 
     #[test]
@@ -1557,36 +1699,132 @@ mod tests {
         let e = p("icmp type echo");
         assert_eq!(
             prim(&e).test,
-            Test::Field { field: Field::IcmpType, value: 8, mask: 0xFF }
+            Test::Field {
+                field: Field::IcmpType,
+                value: 8,
+                mask: 0xFF
+            }
         );
         assert_eq!(prim(&e).proto, Some(ICMP));
-        assert!(matches!(prim(&p("icmp type 3")).test, Test::Field { value: 3, .. }));
-        assert!(matches!(prim(&p("unreachable")).test, Test::Field { field: Field::IcmpType, value: 3, .. }));
-        assert!(matches!(prim(&p("ip ttl < 5")).test, Test::Field { field: Field::Ttl, value: 5, .. }));
-        assert!(matches!(prim(&p("ip dscp 46")).test, Test::Field { field: Field::Dscp, value: 46, mask: 63 }));
-        assert!(matches!(prim(&p("ip vers 4")).test, Test::Field { field: Field::Vers, .. }));
-        assert!(matches!(prim(&p("ip hl 5")).test, Test::Field { field: Field::Hl, .. }));
-        assert!(matches!(prim(&p("ip tos 0")).test, Test::Field { field: Field::Tos, .. }));
-        assert!(matches!(prim(&p("ip len > 1000")).test, Test::Field { field: Field::Len, .. }));
-        assert!(matches!(prim(&p("ip id 7")).test, Test::Field { field: Field::Id, .. }));
-        assert!(matches!(prim(&p("tcp win 0")).test, Test::Field { field: Field::TcpWin, .. }));
+        assert!(matches!(
+            prim(&p("icmp type 3")).test,
+            Test::Field { value: 3, .. }
+        ));
+        assert!(matches!(
+            prim(&p("unreachable")).test,
+            Test::Field {
+                field: Field::IcmpType,
+                value: 3,
+                ..
+            }
+        ));
+        assert!(matches!(
+            prim(&p("ip ttl < 5")).test,
+            Test::Field {
+                field: Field::Ttl,
+                value: 5,
+                ..
+            }
+        ));
+        assert!(matches!(
+            prim(&p("ip dscp 46")).test,
+            Test::Field {
+                field: Field::Dscp,
+                value: 46,
+                mask: 63
+            }
+        ));
+        assert!(matches!(
+            prim(&p("ip vers 4")).test,
+            Test::Field {
+                field: Field::Vers,
+                ..
+            }
+        ));
+        assert!(matches!(
+            prim(&p("ip hl 5")).test,
+            Test::Field {
+                field: Field::Hl,
+                ..
+            }
+        ));
+        assert!(matches!(
+            prim(&p("ip tos 0")).test,
+            Test::Field {
+                field: Field::Tos,
+                ..
+            }
+        ));
+        assert!(matches!(
+            prim(&p("ip len > 1000")).test,
+            Test::Field {
+                field: Field::Len,
+                ..
+            }
+        ));
+        assert!(matches!(
+            prim(&p("ip id 7")).test,
+            Test::Field {
+                field: Field::Id,
+                ..
+            }
+        ));
+        assert!(matches!(
+            prim(&p("tcp win 0")).test,
+            Test::Field {
+                field: Field::TcpWin,
+                ..
+            }
+        ));
         assert_eq!(prim(&p("ip frag")).test, Test::Frag);
         let e = p("unfrag");
-        assert_eq!((prim(&e).test.clone(), prim(&e).op), (Test::Frag, RelOp::Ne));
-        assert_eq!(prim(&p("ip ce")).test, Test::Field { field: Field::Tos, value: 3, mask: 3 });
+        assert_eq!(
+            (prim(&e).test.clone(), prim(&e).op),
+            (Test::Frag, RelOp::Ne)
+        );
+        assert_eq!(
+            prim(&p("ip ce")).test,
+            Test::Field {
+                field: Field::Tos,
+                value: 3,
+                mask: 3
+            }
+        );
         assert_eq!(prim(&p("ip ect")).op, RelOp::Ne);
         let e = p("ip[9] 6");
         assert_eq!(
             prim(&e).test,
-            Test::Field { field: Field::Raw { transport: None, offset: 9, len: 1 }, value: 6, mask: 0xFF }
+            Test::Field {
+                field: Field::Raw {
+                    transport: None,
+                    offset: 9,
+                    len: 1
+                },
+                value: 6,
+                mask: 0xFF
+            }
         );
         let e = p("tcp[12:2] & 0xFFF == 0x12");
         assert!(matches!(
             prim(&e).test,
-            Test::Field { field: Field::Raw { transport: Some(TCP), offset: 12, len: 2 }, value: 0x12, mask: 0xFFF }
+            Test::Field {
+                field: Field::Raw {
+                    transport: Some(TCP),
+                    offset: 12,
+                    len: 2
+                },
+                value: 0x12,
+                mask: 0xFFF
+            }
         ));
         let e = p("ether host 00:11:22:33:44:55");
-        assert!(matches!(prim(&e).test, Test::Ether { addr: [0, 0x11, 0x22, 0x33, 0x44, 0x55], .. }));
+        assert!(matches!(
+            prim(&e).test,
+            Test::Ether {
+                addr: [0, 0x11, 0x22, 0x33, 0x44, 0x55],
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -1606,28 +1844,73 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_bad_token() {
-        assert_eq!(bad("tcp and"), ("expected an expression, found the end of the pattern".into(), "and".into()));
+        assert_eq!(
+            bad("tcp and"),
+            (
+                "expected an expression, found the end of the pattern".into(),
+                "and".into()
+            )
+        );
         assert_eq!(bad("src host 10.0.0.300").1, "10.0.0.300");
-        assert_eq!(bad("(tcp or udp").0, "expected ')', found the end of the pattern");
+        assert_eq!(
+            bad("(tcp or udp").0,
+            "expected ')', found the end of the pattern"
+        );
         assert_eq!(bad("tcp )").1, ")");
         assert_eq!(bad("echo"), ("'echo' is ambiguous".into(), "echo".into()));
-        assert_eq!(bad("port syn"), ("'syn' is meaningless here".into(), "syn".into()));
-        assert_eq!(bad("port 70000").0, "70000 is out of range for 'port' (at most 65535)");
-        assert_eq!(bad("ip ttl 300").0, "300 is out of range for 'ip ttl' (at most 255)");
-        assert_eq!(bad("foo"), ("unknown word 'foo' in pattern".into(), "foo".into()));
+        assert_eq!(
+            bad("port syn"),
+            ("'syn' is meaningless here".into(), "syn".into())
+        );
+        assert_eq!(
+            bad("port 70000").0,
+            "70000 is out of range for 'port' (at most 65535)"
+        );
+        assert_eq!(
+            bad("ip ttl 300").0,
+            "300 is out of range for 'ip ttl' (at most 255)"
+        );
+        assert_eq!(
+            bad("foo"),
+            ("unknown word 'foo' in pattern".into(), "foo".into())
+        );
         assert_eq!(bad("host").0, "'host' needs an IP address");
         assert_eq!(bad("host 10.0.0.0/8").0, "'host' needs an IP address");
-        assert_eq!(bad("src host > 1.2.3.4").0, "'host' supports only '==' and '!='");
-        assert_eq!(bad("tcp opt != syn").0, "'tcp opt' supports no operator and no mask");
+        assert_eq!(
+            bad("src host > 1.2.3.4").0,
+            "'host' supports only '==' and '!='"
+        );
+        assert_eq!(
+            bad("tcp opt != syn").0,
+            "'tcp opt' supports no operator and no mask"
+        );
         assert_eq!(bad("udp opt syn").0, "'syn' is meaningless here");
         assert_eq!(bad("src src host 1.2.3.4").0, "'src' or 'dst' given twice");
         assert_eq!(bad("tcp udp").0, "transport protocol given twice");
-        assert_eq!(bad("ip[1:5] 0").0, "LEN in [POS:LEN] must be between 1 and 4");
-        assert_eq!(bad("ip[3:2] 0").0, "field [3:2] does not fit in one aligned 4-byte word");
-        assert_eq!(bad("tcp ? udp").0, "expected ':' in a '?:' expression, found the end of the pattern");
-        assert_eq!(bad("port & 0 80").0, "a zero mask matches everything; leave it out");
-        assert_eq!(bad("icmp port 80").0, "'port' needs TCP, UDP or DCCP, not icmp");
-        assert_eq!(bad("src port >").0, "expected a value after the operator, found the end of the pattern");
+        assert_eq!(
+            bad("ip[1:5] 0").0,
+            "LEN in [POS:LEN] must be between 1 and 4"
+        );
+        assert_eq!(
+            bad("ip[3:2] 0").0,
+            "field [3:2] does not fit in one aligned 4-byte word"
+        );
+        assert_eq!(
+            bad("tcp ? udp").0,
+            "expected ':' in a '?:' expression, found the end of the pattern"
+        );
+        assert_eq!(
+            bad("port & 0 80").0,
+            "a zero mask matches everything; leave it out"
+        );
+        assert_eq!(
+            bad("icmp port 80").0,
+            "'port' needs TCP, UDP or DCCP, not icmp"
+        );
+        assert_eq!(
+            bad("src port >").0,
+            "expected a value after the operator, found the end of the pattern"
+        );
         let deep = "(".repeat(500);
         assert_eq!(bad(&deep).0, "pattern nested too deeply");
     }
@@ -1637,7 +1920,20 @@ mod tests {
         let s = "\"tcp port 80\"";
         let e = parse_pattern(&arg(s), s).unwrap();
         assert!(matches!(prim(&e).test, Test::Port { port: 80, .. }));
-        for s in ["é", "tcp é", "&", "[", "ip[", "ip[]", "?", ":", "/*", "src and", "ether host", "\u{0}"] {
+        for s in [
+            "é",
+            "tcp é",
+            "&",
+            "[",
+            "ip[",
+            "ip[]",
+            "?",
+            ":",
+            "/*",
+            "src and",
+            "ether host",
+            "\u{0}",
+        ] {
             let _ = parse_pattern(&arg(s), s);
         }
     }

@@ -74,7 +74,9 @@ fn ect(s: &str) -> Result<u8, ParseError> {
     if s == "2" {
         return Ok(2);
     }
-    parse::boolean(s).map(u8::from).map_err(|_| ParseError::expected("true, false or 2", s))
+    parse::boolean(s)
+        .map(u8::from)
+        .map_err(|_| ParseError::expected("true, false or 2", s))
 }
 
 impl IPEncap {
@@ -92,7 +94,10 @@ impl IPEncap {
         let df = args.read("DF", parse::boolean).unwrap_or(false);
         if let Some(d) = dscp.filter(|&d| d > 63) {
             let span = args.span_of("DSCP");
-            args.error(ConfigError::new(span, format!("DSCP: {d} is too large, the maximum is 63")));
+            args.error(ConfigError::new(
+                span,
+                format!("DSCP: {d} is too large, the maximum is 63"),
+            ));
         }
         if tos.is_some() && dscp.is_some() {
             let span = args.span_of("DSCP");
@@ -106,7 +111,11 @@ impl IPEncap {
             args.error(ConfigError::new(span, "can set at most one of ECT and CE"));
         }
         args.complete()?;
-        let ecn = if ce { 3 } else { [0, 1, 2][usize::from(ect.min(2))] };
+        let ecn = if ce {
+            3
+        } else {
+            [0, 1, 2][usize::from(ect.min(2))]
+        };
         let tos = tos.unwrap_or_else(|| (dscp.unwrap_or(0).min(63) << 2) | ecn);
         Ok(IPEncap {
             proto: proto.unwrap_or(0),
@@ -125,7 +134,9 @@ pub const SPEC: ElementSpec = ElementSpec {
     port_count: "1/1",
     processing: "a/a",
     flow_code: "x/x",
-    keywords: &["PROTO", "SRC", "DST", "TOS", "TTL", "DSCP", "ECT", "CE", "DF"],
+    keywords: &[
+        "PROTO", "SRC", "DST", "TOS", "TTL", "DSCP", "ECT", "CE", "DF",
+    ],
     handlers: &[],
     summary: "encapsulates packets in static IP header",
     source: include_str!("ip_encap.rs"),
@@ -141,8 +152,12 @@ mod tests {
         let c = IPEncap::configure("ipip, 10.0.0.1, 10.0.0.2").unwrap();
         assert_eq!((c.proto, c.ttl, c.tos, c.df), (4, 250, 0, false));
         assert_eq!(c.dst, Some(Ipv4Addr::new(10, 0, 0, 2)));
-        let c = IPEncap::configure("17, 10.0.0.1, DST_ANNO, DSCP 46, ECT true, TTL 64, DF true").unwrap();
-        assert_eq!((c.proto, c.dst, c.tos, c.ttl, c.df), (17, None, (46 << 2) | 1, 64, true));
+        let c = IPEncap::configure("17, 10.0.0.1, DST_ANNO, DSCP 46, ECT true, TTL 64, DF true")
+            .unwrap();
+        assert_eq!(
+            (c.proto, c.dst, c.tos, c.ttl, c.df),
+            (17, None, (46 << 2) | 1, 64, true)
+        );
     }
 
     #[test]
@@ -153,7 +168,9 @@ mod tests {
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "xyz");
         assert_eq!(e[1].message, "DSCP: 64 is too large, the maximum is 63");
         assert_eq!(e[2].message, "cannot set both TOS and DSCP");
-        let e = IPEncap::configure("tcp, 1.1.1.1, 2.2.2.2, ECT 1, CE true").unwrap_err().0;
+        let e = IPEncap::configure("tcp, 1.1.1.1, 2.2.2.2, ECT 1, CE true")
+            .unwrap_err()
+            .0;
         assert_eq!(e[0].message, "can set at most one of ECT and CE");
         let e = IPEncap::configure("tcp").unwrap_err().0;
         assert_eq!(e.len(), 2);

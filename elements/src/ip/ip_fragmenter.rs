@@ -60,7 +60,10 @@ impl IPFragmenter {
         let headroom = args.read("HEADROOM", parse::unsigned::<u32>);
         if let Some(m) = mtu.filter(|&m| m < 8) {
             let span = args.span_of("MTU");
-            args.error(ConfigError::new(span, format!("MTU must be at least 8, not {m}")));
+            args.error(ConfigError::new(
+                span,
+                format!("MTU must be at least 8, not {m}"),
+            ));
         }
         args.complete()?;
         Ok(IPFragmenter {
@@ -92,7 +95,10 @@ mod tests {
     #[test]
     fn configure() {
         let c = IPFragmenter::configure("1500").unwrap();
-        assert_eq!((c.mtu, c.honor_df, c.verbose, c.headroom), (1500, true, false, None));
+        assert_eq!(
+            (c.mtu, c.honor_df, c.verbose, c.headroom),
+            (1500, true, false, None)
+        );
         let c = IPFragmenter::configure("576, false, HEADROOM 64").unwrap();
         assert_eq!((c.honor_df, c.headroom), (false, Some(64)));
         let cfg = "4, HONOR_DF perhaps";

@@ -111,14 +111,44 @@ impl IPPrint {
         let contents = args.read("CONTENTS", dump).unwrap_or(Dump::No);
         let payload = args.read("PAYLOAD", dump).unwrap_or(Dump::No);
         let nbytes = args.read("NBYTES", parse::unsigned::<u32>);
-        let max_length = args.read("MAXLENGTH", parse::unsigned::<u32>).or(nbytes).unwrap_or(1500);
+        let max_length = args
+            .read("MAXLENGTH", parse::unsigned::<u32>)
+            .or(nbytes)
+            .unwrap_or(1500);
         let mut flag = |k: &'static str, d: bool| args.read(k, parse::boolean).unwrap_or(d);
-        let (id, timestamp, paint, tos, ttl) = (flag("ID", false), flag("TIMESTAMP", true), flag("PAINT", false), flag("TOS", false), flag("TTL", false));
-        let (swap, length, aggregate, active) = (flag("SWAP", true), flag("LENGTH", false), flag("AGGREGATE", false), flag("ACTIVE", true));
+        let (id, timestamp, paint, tos, ttl) = (
+            flag("ID", false),
+            flag("TIMESTAMP", true),
+            flag("PAINT", false),
+            flag("TOS", false),
+            flag("TTL", false),
+        );
+        let (swap, length, aggregate, active) = (
+            flag("SWAP", true),
+            flag("LENGTH", false),
+            flag("AGGREGATE", false),
+            flag("ACTIVE", true),
+        );
         let outfile = args.read("OUTFILE", parse::string);
         let channel = args.read("CHANNEL", parse::word);
         args.complete()?;
-        Ok(IPPrint { label, contents, payload, max_length, id, timestamp, paint, tos, ttl, swap, length, aggregate, active, outfile, channel })
+        Ok(IPPrint {
+            label,
+            contents,
+            payload,
+            max_length,
+            id,
+            timestamp,
+            paint,
+            tos,
+            ttl,
+            swap,
+            length,
+            aggregate,
+            active,
+            outfile,
+            channel,
+        })
     }
 }
 
@@ -128,7 +158,24 @@ pub const SPEC: ElementSpec = ElementSpec {
     port_count: "1/1",
     processing: "a/a",
     flow_code: "x/x",
-    keywords: &["LABEL", "CONTENTS", "PAYLOAD", "MAXLENGTH", "NBYTES", "ID", "TIMESTAMP", "PAINT", "TOS", "TTL", "SWAP", "LENGTH", "AGGREGATE", "ACTIVE", "OUTFILE", "CHANNEL"],
+    keywords: &[
+        "LABEL",
+        "CONTENTS",
+        "PAYLOAD",
+        "MAXLENGTH",
+        "NBYTES",
+        "ID",
+        "TIMESTAMP",
+        "PAINT",
+        "TOS",
+        "TTL",
+        "SWAP",
+        "LENGTH",
+        "AGGREGATE",
+        "ACTIVE",
+        "OUTFILE",
+        "CHANNEL",
+    ],
     handlers: &["active (read/write)"],
     summary: "pretty-prints IP packets",
     source: include_str!("ip_print.rs"),
@@ -142,9 +189,15 @@ mod tests {
     #[test]
     fn configure() {
         let c = IPPrint::configure("").unwrap();
-        assert_eq!((c.label.as_str(), c.contents, c.timestamp, c.max_length), ("", Dump::No, true, 1500));
+        assert_eq!(
+            (c.label.as_str(), c.contents, c.timestamp, c.max_length),
+            ("", Dump::No, true, 1500)
+        );
         let c = IPPrint::configure("in, CONTENTS ascii, TTL true, NBYTES 64").unwrap();
-        assert_eq!((c.label.as_str(), c.contents, c.ttl, c.max_length), ("in", Dump::Ascii, true, 64));
+        assert_eq!(
+            (c.label.as_str(), c.contents, c.ttl, c.max_length),
+            ("in", Dump::Ascii, true, 64)
+        );
         let cfg = "x, CONTENTS octal, TTL 2";
         let e = IPPrint::configure(cfg).unwrap_err().0;
         assert_eq!(e.len(), 2);

@@ -50,10 +50,15 @@ impl IPReassembler {
     /// Parses `IPReassembler([HIMEM, MAX_MTU_ANNO])`.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut args = Args::new(config);
-        let himem = args.read("HIMEM", parse::unsigned::<u32>).unwrap_or(256 * 1024);
+        let himem = args
+            .read("HIMEM", parse::unsigned::<u32>)
+            .unwrap_or(256 * 1024);
         let max_mtu_anno = args.read("MAX_MTU_ANNO", anno);
         args.complete()?;
-        Ok(IPReassembler { himem, max_mtu_anno })
+        Ok(IPReassembler {
+            himem,
+            max_mtu_anno,
+        })
     }
 }
 

@@ -32,7 +32,10 @@ pub fn parse_route(text: &str, base: usize) -> Result<Route, ConfigError> {
         _ => {
             return Err(ConfigError::new(
                 whole,
-                format!("expected 'ADDR/MASK [GATEWAY] OUTPUT', found {} words", words.len()),
+                format!(
+                    "expected 'ADDR/MASK [GATEWAY] OUTPUT', found {} words",
+                    words.len()
+                ),
             )
             .with_hint(ROUTE_HINT))
         }
@@ -86,7 +89,11 @@ pub fn parse_routes(config: &str) -> Result<Vec<Route>, ConfigErrors> {
 
 /// The smallest number of outputs the routes need.
 pub fn min_noutputs(routes: &[Route]) -> usize {
-    routes.iter().map(|r| r.output as usize + 1).max().unwrap_or(0)
+    routes
+        .iter()
+        .map(|r| r.output as usize + 1)
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -95,7 +102,8 @@ mod tests {
 
     #[test]
     fn routes() {
-        let cfg = "18.26.4.24/32 0, 18.26.4.255 0, 18.26.4.0/255.255.255.0 1, 0.0.0.0/0 18.26.4.1 2";
+        let cfg =
+            "18.26.4.24/32 0, 18.26.4.255 0, 18.26.4.0/255.255.255.0 1, 0.0.0.0/0 18.26.4.1 2";
         let r = parse_routes(cfg).unwrap();
         assert_eq!(r.len(), 4);
         assert_eq!(r[1].prefix.len, 32);

@@ -10,6 +10,8 @@ pub mod dec_ip_ttl;
 pub mod direct_ip_lookup;
 pub mod fix_ip_src;
 pub mod get_ip_address;
+pub mod ip_addr_pair_rewriter;
+pub mod ip_addr_rewriter;
 pub mod ip_classifier;
 pub mod ip_classifier_expr;
 pub mod ip_encap;
@@ -48,4 +50,117 @@ pub const SPECS: &[&ElementSpec] = &[
     &set_ip_checksum::SPEC,
     &ip_encap::SPEC,
     &ip_print::SPEC,
+    &ip_addr_rewriter::SPEC,
+    &ip_addr_pair_rewriter::SPEC,
 ];
+
+#[cfg(test)]
+mod tests {
+    use alloc::{string::String, vec::Vec};
+
+    use crate::ElementSpec;
+
+    fn all_specs() -> impl Iterator<Item = &'static &'static ElementSpec> {
+        super::SPECS
+            .iter()
+            .chain(crate::icmp::SPECS)
+            .chain(crate::tcpudp::SPECS)
+    }
+
+    /// Every configure must return (not panic) on arbitrary input.
+    #[test]
+    fn configure_never_panics() {
+        let pieces = [
+            "tcp",
+            " ",
+            ",",
+            "(",
+            ")",
+            "[",
+            "]",
+            "&",
+            "&&",
+            "!",
+            "!=",
+            ">",
+            "?",
+            ":",
+            "port",
+            "src",
+            "host",
+            "net",
+            "1.2.3.4",
+            "10.0.0.0/8",
+            "65536",
+            "0x",
+            "-",
+            "#",
+            "?",
+            "pattern",
+            "keep",
+            "drop",
+            "pass",
+            "0",
+            "1",
+            "/*",
+            "*/",
+            "//",
+            "\"",
+            "'",
+            "\\<",
+            "é",
+            "ip[",
+            "mask",
+            "ether",
+            "00:11:22:33:44:55",
+            "icmp",
+            "type",
+            "echo",
+            "OFFSET",
+            "MTU",
+            "TIMEOUT",
+            "\n",
+            "1024-65535",
+            "DST_ANNO",
+            "unreachable",
+            "needfrag",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut inputs: Vec<String> = Vec::new();
+        for _ in 0..400 {
+            let n = (next() % 12) as usize;
+            let mut s = String::new();
+            for _ in 0..n {
+                s.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            inputs.push(s);
+        }
+        for spec in all_specs() {
+            for s in &inputs {
+                let _ = (spec.check)(s);
+            }
+        }
+    }
+
+    /// Every manual has the sections the element files promise.
+    #[test]
+    fn manuals_have_their_sections() {
+        for spec in all_specs() {
+            let manual: Vec<&str> = spec.manual().collect();
+            assert!(
+                manual[0].starts_with(&alloc::format!("# {} — ", spec.class)),
+                "{}",
+                spec.class
+            );
+            for section in ["```click", "## Examples", "## Differences from Click"] {
+                assert!(manual.contains(&section), "{}: {section}", spec.class);
+            }
+        }
+    }
+}

@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn configure() {
-        assert_eq!(SetIPAddress::configure("10.0.0.1").unwrap().addr, Ipv4Addr::new(10, 0, 0, 1));
+        assert_eq!(
+            SetIPAddress::configure("10.0.0.1").unwrap().addr,
+            Ipv4Addr::new(10, 0, 0, 1)
+        );
         let cfg = "10.0.0.256, ANNO a b";
         let e = SetIPAddress::configure(cfg).unwrap_err().0;
         assert_eq!(e.len(), 2);

@@ -76,7 +76,8 @@ mod tests {
 
     #[test]
     fn configure() {
-        let c = StaticIPLookup::configure("10.0.0.1/32 0, 10.0.0.0/24 1, 0.0.0.0/0 10.0.0.254 2").unwrap();
+        let c = StaticIPLookup::configure("10.0.0.1/32 0, 10.0.0.0/24 1, 0.0.0.0/0 10.0.0.254 2")
+            .unwrap();
         assert_eq!(c.routes.len(), 3);
         assert_eq!(c.min_noutputs(), 3);
         let cfg = "10.0.0.0/24 one, 10.0.0.0/24 1 2 3";

@@ -126,7 +126,9 @@ impl AddressInfo {
                     Some(a) => addresses.push(a),
                     None => args.error(error_hint(
                         sub_span(config, &arg, pos..pos + word.len()),
-                        format!("expected IP address, IP prefix or Ethernet address, found \"{word}\""),
+                        format!(
+                            "expected IP address, IP prefix or Ethernet address, found \"{word}\""
+                        ),
                         "for example 10.0.0.1, 10.0.0.0/24 or 00:11:22:33:44:55",
                     )),
                 }
@@ -164,7 +166,8 @@ mod tests {
 
     #[test]
     fn entries() {
-        let a = AddressInfo::configure("eth0 10.0.0.1/24 00:11:22:33:44:55, gw 10.0.0.254").unwrap();
+        let a =
+            AddressInfo::configure("eth0 10.0.0.1/24 00:11:22:33:44:55, gw 10.0.0.254").unwrap();
         assert_eq!(a.entries.len(), 2);
         assert_eq!(a.entries[0].name, "eth0");
         match &a.entries[0].addresses[0] {
@@ -178,7 +181,10 @@ mod tests {
             a.entries[0].addresses[1],
             Address::Ether(EtherAddress([0, 0x11, 0x22, 0x33, 0x44, 0x55]))
         );
-        assert_eq!(a.entries[1].addresses, [Address::Ip(Ipv4Addr::new(10, 0, 0, 254))]);
+        assert_eq!(
+            a.entries[1].addresses,
+            [Address::Ip(Ipv4Addr::new(10, 0, 0, 254))]
+        );
         let a = AddressInfo::configure("v6 fe80::1").unwrap();
         assert!(matches!(a.entries[0].addresses[0], Address::Ip6(_)));
     }

@@ -82,7 +82,8 @@ pub struct Classifier {
     pub patterns: Vec<Pattern>,
 }
 
-const SYNTAX_HINT: &str = "a term looks like 12/0800, 12/0800%ffff or !23/06; `-` matches everything";
+const SYNTAX_HINT: &str =
+    "a term looks like 12/0800, 12/0800%ffff or !23/06; `-` matches everything";
 
 fn hex_nibble(c: u8) -> Option<(u8, u8)> {
     // (value, mask) of one hex digit; `?` compares nothing.
@@ -345,7 +346,10 @@ mod tests {
                 term(20, &[0, 1], &[0xff, 0xff], false)
             ]
         );
-        assert_eq!(c.patterns[2].terms, vec![term(12, &[8, 0], &[0xff, 0xff], false)]);
+        assert_eq!(
+            c.patterns[2].terms,
+            vec![term(12, &[8, 0], &[0xff, 0xff], false)]
+        );
         assert!(c.patterns[3].terms.is_empty());
     }
 
@@ -354,8 +358,14 @@ mod tests {
         let c = Classifier::configure("23/?6, 14/45%f0, !12/0800, 0/AbCd%0F?f").unwrap();
         assert_eq!(c.patterns[0].terms, vec![term(23, &[0x06], &[0x0f], false)]);
         assert_eq!(c.patterns[1].terms, vec![term(14, &[0x40], &[0xf0], false)]);
-        assert_eq!(c.patterns[2].terms, vec![term(12, &[8, 0], &[0xff, 0xff], true)]);
-        assert_eq!(c.patterns[3].terms, vec![term(0, &[0x0b, 0x0d], &[0x0f, 0x0f], false)]);
+        assert_eq!(
+            c.patterns[2].terms,
+            vec![term(12, &[8, 0], &[0xff, 0xff], true)]
+        );
+        assert_eq!(
+            c.patterns[3].terms,
+            vec![term(0, &[0x0b, 0x0d], &[0x0f, 0x0f], false)]
+        );
         assert_eq!(c.patterns[2].unparse(), "!12/0800");
         assert_eq!(c.patterns[1].unparse(), "14/40%f0");
     }
@@ -392,7 +402,9 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for cfg in ["!", "!!", "/", "%", "1/%", "1/0%", "é/00", "1/0é", "12/08 !", "-, -x"] {
+        for cfg in [
+            "!", "!!", "/", "%", "1/%", "1/0%", "é/00", "1/0é", "12/08 !", "-, -x",
+        ] {
             let _ = Classifier::configure(cfg);
         }
     }

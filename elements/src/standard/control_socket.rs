@@ -129,7 +129,10 @@ impl ControlSocket {
                 }
                 if localhost {
                     let span = args.span_of("LOCALHOST");
-                    args.error(ConfigError::new(span, "LOCALHOST applies to TCP sockets only"));
+                    args.error(ConfigError::new(
+                        span,
+                        "LOCALHOST applies to TCP sockets only",
+                    ));
                 }
                 endpoint = Endpoint::Unix(path);
             }

@@ -63,7 +63,11 @@ pub const SPEC: ElementSpec = ElementSpec {
     processing: "a/a",
     flow_code: "x/x",
     keywords: &["ACTIVE", "BURST"],
-    handlers: &["count (read)", "reset_counts (write)", "active (read/write)"],
+    handlers: &[
+        "count (read)",
+        "reset_counts (write)",
+        "active (read/write)",
+    ],
     summary: "drops all packets",
     source: include_str!("discard.rs"),
     check: |c| Discard::configure(c).map(|_| ()),

@@ -75,7 +75,11 @@ mod tests {
         let d = DriverManager::configure("wait_stop 2, read c.count, stop").unwrap();
         assert_eq!(d.script.script_type, ScriptType::Driver);
         assert_eq!(d.script.instructions[0], Instruction::WaitSteps(2));
-        assert!(DriverManager::configure("").unwrap().script.instructions.is_empty());
+        assert!(DriverManager::configure("")
+            .unwrap()
+            .script
+            .instructions
+            .is_empty());
     }
 
     #[test]

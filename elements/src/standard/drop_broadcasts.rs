@@ -62,7 +62,10 @@ mod tests {
     #[test]
     fn takes_no_arguments() {
         assert_eq!(DropBroadcasts::configure("").unwrap(), DropBroadcasts);
-        assert_eq!(DropBroadcasts::configure("  // nothing\n").unwrap(), DropBroadcasts);
+        assert_eq!(
+            DropBroadcasts::configure("  // nothing\n").unwrap(),
+            DropBroadcasts
+        );
         let cfg = "1, FOO 2";
         let errs = errors(cfg, DropBroadcasts::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");

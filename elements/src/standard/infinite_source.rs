@@ -45,10 +45,7 @@ use crate::ElementSpec;
 /// Reads and checks the settings InfiniteSource and RatedSource share:
 /// returns `(limit, datasize)` with negative values as `None`.
 pub(crate) fn limit_and_size(limit: i64, datasize: i64) -> (Option<u64>, Option<u32>) {
-    (
-        u64::try_from(limit).ok(),
-        u32::try_from(datasize).ok(),
-    )
+    (u64::try_from(limit).ok(), u32::try_from(datasize).ok())
 }
 
 /// InfiniteSource's configuration.
@@ -91,7 +88,10 @@ impl InfiniteSource {
         };
         if stop && end_call.is_some() {
             let span = args.span_of("END_CALL");
-            args.error(ConfigError::new(span, "STOP and END_CALL cannot both be given"));
+            args.error(ConfigError::new(
+                span,
+                "STOP and END_CALL cannot both be given",
+            ));
         }
         args.complete()?;
         let (limit, datasize) = limit_and_size(limit, datasize);
@@ -113,7 +113,9 @@ pub const SPEC: ElementSpec = ElementSpec {
     port_count: "0/1",
     processing: "a/a",
     flow_code: "x/x",
-    keywords: &["DATA", "LIMIT", "BURST", "ACTIVE", "DATASIZE", "STOP", "END_CALL"],
+    keywords: &[
+        "DATA", "LIMIT", "BURST", "ACTIVE", "DATASIZE", "STOP", "END_CALL",
+    ],
     handlers: &[
         "count (read)",
         "reset (write)",
@@ -140,7 +142,10 @@ mod tests {
         let s = InfiniteSource::configure("\\<0800 0001>, 10, 4, false, STOP true, DATASIZE 60")
             .unwrap();
         assert_eq!(s.data.as_deref(), Some(&[8u8, 0, 0, 1][..]));
-        assert_eq!((s.limit, s.burst, s.active, s.stop), (Some(10), 4, false, true));
+        assert_eq!(
+            (s.limit, s.burst, s.active, s.stop),
+            (Some(10), 4, false, true)
+        );
         assert_eq!(s.datasize, Some(60));
         let s = InfiniteSource::configure("LIMIT 5, END_CALL stop.run").unwrap();
         assert_eq!(s.end_call.as_deref(), Some("stop.run"));

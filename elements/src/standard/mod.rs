@@ -201,7 +201,135 @@ pub(crate) mod testing {
     /// True when some error's message contains `needle` and its span covers
     /// exactly `spanned`.
     pub(crate) fn has(errs: &[(String, String)], needle: &str, spanned: &str) -> bool {
-        errs.iter()
-            .any(|(m, s)| m.contains(needle) && s == spanned)
+        errs.iter().any(|(m, s)| m.contains(needle) && s == spanned)
+    }
+}
+
+/// Checks over every spec of the groups this module helps (`standard`,
+/// `devices`, `ethernet`).
+#[cfg(test)]
+mod spec_tests {
+    use crate::ElementSpec;
+    use alloc::format;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    fn specs() -> impl Iterator<Item = &'static ElementSpec> {
+        super::SPECS
+            .iter()
+            .chain(crate::devices::SPECS)
+            .chain(crate::ethernet::SPECS)
+            .copied()
+    }
+
+    #[test]
+    fn manuals_and_specs_are_consistent() {
+        let mut seen = Vec::new();
+        for s in specs() {
+            assert!(!seen.contains(&s.class), "{} listed twice", s.class);
+            seen.push(s.class);
+            let manual: Vec<&str> = s.manual().collect();
+            let title = format!("# {} — {}", s.class, s.summary);
+            assert_eq!(manual.first().copied(), Some(title.as_str()), "{}", s.class);
+            for section in [
+                "## Keywords",
+                "## Handlers",
+                "## Examples",
+                "## Differences from Click",
+            ] {
+                assert!(manual.contains(&section), "{} lacks {section}", s.class);
+            }
+            assert!(
+                s.source.contains(&format!("pub struct {}", s.class)),
+                "{} has no struct named after it",
+                s.class
+            );
+            for kw in s.keywords {
+                assert!(
+                    manual.iter().any(|l| l.contains(&format!("`{kw}`"))),
+                    "{}: keyword {kw} is not documented",
+                    s.class
+                );
+            }
+            for h in s.handlers {
+                assert!(
+                    h.ends_with(" (read)")
+                        || h.ends_with(" (write)")
+                        || h.ends_with(" (read/write)"),
+                    "{}: bad handler {h}",
+                    s.class
+                );
+            }
+        }
+    }
+
+    /// Arbitrary input never panics any `configure`.
+    #[test]
+    fn configure_never_panics() {
+        const PIECES: &[&str] = &[
+            ",",
+            " ",
+            "\"",
+            "'",
+            "\\<",
+            ">",
+            "(",
+            ")",
+            "/",
+            "%",
+            "!",
+            "?",
+            "-",
+            "//",
+            "/*",
+            "*/",
+            "\n",
+            "é",
+            "€",
+            "0",
+            "12",
+            "0x",
+            "ff",
+            "65536",
+            "-1",
+            "10.0.0.1",
+            "/24",
+            ":",
+            "00:11:22:33:44:55",
+            "TYPE",
+            "BURST",
+            "LIMIT",
+            "ETH",
+            "IP",
+            "wait",
+            "goto",
+            "label",
+            "true",
+            "1s",
+            "TCP",
+            "UNIX",
+            "eth0",
+            "12/0800",
+            "SIGNAL",
+            "START",
+            "END",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let mut cfg = String::new();
+            for _ in 0..(next() % 12) {
+                let i = usize::try_from(next() % PIECES.len() as u64).unwrap_or(0);
+                cfg.push_str(PIECES[i]);
+            }
+            for s in specs() {
+                let _ = (s.check)(&cfg);
+            }
+        }
     }
 }

@@ -118,8 +118,14 @@ mod tests {
                 anno: Annotation::Paint
             }
         );
-        assert_eq!(Paint::configure("COLOR 7, ANNO 20").unwrap().anno, Annotation::Offset(20));
-        assert_eq!(Paint::configure("7, PAINT").unwrap().anno, Annotation::Paint);
+        assert_eq!(
+            Paint::configure("COLOR 7, ANNO 20").unwrap().anno,
+            Annotation::Offset(20)
+        );
+        assert_eq!(
+            Paint::configure("7, PAINT").unwrap().anno,
+            Annotation::Paint
+        );
     }
 
     #[test]

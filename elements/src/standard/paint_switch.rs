@@ -68,7 +68,10 @@ mod tests {
     #[test]
     fn values() {
         assert_eq!(PaintSwitch::configure("").unwrap().anno, Annotation::Paint);
-        assert_eq!(PaintSwitch::configure("ANNO 4").unwrap().anno, Annotation::Offset(4));
+        assert_eq!(
+            PaintSwitch::configure("ANNO 4").unwrap().anno,
+            Annotation::Offset(4)
+        );
     }
 
     #[test]

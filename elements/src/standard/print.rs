@@ -160,14 +160,20 @@ mod tests {
     #[test]
     fn values() {
         let p = Print::configure("").unwrap();
-        assert_eq!((p.label.as_str(), p.max_length, p.contents), ("", Some(24), Contents::Hex));
+        assert_eq!(
+            (p.label.as_str(), p.max_length, p.contents),
+            ("", Some(24), Contents::Hex)
+        );
         let p = Print::configure("\"in, eth0\", -1, CONTENTS ascii, TIMESTAMP true").unwrap();
         assert_eq!(p.label, "in, eth0");
         assert_eq!(p.max_length, None);
         assert_eq!(p.contents, Contents::Ascii);
         assert!(p.timestamp);
         assert_eq!(Print::configure("x, NBYTES 8").unwrap().max_length, Some(8));
-        assert_eq!(Print::configure("CONTENTS false").unwrap().contents, Contents::None);
+        assert_eq!(
+            Print::configure("CONTENTS false").unwrap().contents,
+            Contents::None
+        );
     }
 
     #[test]

@@ -102,6 +102,9 @@ mod tests {
         let cfg = "10, 20, BURST 3";
         let errs = errors(cfg, Queue::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(has(&errs, "", "20") || has(&errs, "", "BURST 3"), "{errs:?}");
+        assert!(
+            has(&errs, "", "20") || has(&errs, "", "BURST 3"),
+            "{errs:?}"
+        );
     }
 }

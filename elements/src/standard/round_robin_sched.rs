@@ -61,7 +61,10 @@ mod tests {
     #[test]
     fn takes_no_arguments() {
         assert_eq!(RoundRobinSched::configure("").unwrap(), RoundRobinSched);
-        assert_eq!(RoundRobinSched::configure("  // nothing\n").unwrap(), RoundRobinSched);
+        assert_eq!(
+            RoundRobinSched::configure("  // nothing\n").unwrap(),
+            RoundRobinSched
+        );
         let cfg = "1, FOO 2";
         let errs = errors(cfg, RoundRobinSched::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");

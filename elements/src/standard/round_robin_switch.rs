@@ -60,7 +60,10 @@ mod tests {
     #[test]
     fn takes_no_arguments() {
         assert_eq!(RoundRobinSwitch::configure("").unwrap(), RoundRobinSwitch);
-        assert_eq!(RoundRobinSwitch::configure("  // nothing\n").unwrap(), RoundRobinSwitch);
+        assert_eq!(
+            RoundRobinSwitch::configure("  // nothing\n").unwrap(),
+            RoundRobinSwitch
+        );
         let cfg = "1, FOO 2";
         let errs = errors(cfg, RoundRobinSwitch::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");

@@ -172,12 +172,40 @@ pub struct Script {
 
 /// Labels every script has.
 const BUILTIN_LABELS: &[&str] = &["begin", "end", "exit", "error"];
-const SIGNALS: &[&str] = &["INT", "TERM", "HUP", "USR1", "USR2", "QUIT", "ABRT", "PIPE", "TSTP"];
+const SIGNALS: &[&str] = &[
+    "INT", "TERM", "HUP", "USR1", "USR2", "QUIT", "ABRT", "PIPE", "TSTP",
+];
 const INSTRUCTIONS: &[&str] = &[
-    "wait", "pause", "wait_step", "wait_stop", "wait_time", "wait_for", "print", "printn",
-    "printq", "printnq", "read", "readq", "write", "writeq", "set", "setq", "init", "initq",
-    "export", "exportq", "label", "goto", "loop", "return", "returnq", "end", "exit", "stop",
-    "error", "errorq",
+    "wait",
+    "pause",
+    "wait_step",
+    "wait_stop",
+    "wait_time",
+    "wait_for",
+    "print",
+    "printn",
+    "printq",
+    "printnq",
+    "read",
+    "readq",
+    "write",
+    "writeq",
+    "set",
+    "setq",
+    "init",
+    "initq",
+    "export",
+    "exportq",
+    "label",
+    "goto",
+    "loop",
+    "return",
+    "returnq",
+    "end",
+    "exit",
+    "stop",
+    "error",
+    "errorq",
 ];
 
 fn parse_type(text: &str) -> Result<ScriptType, String> {
@@ -191,7 +219,9 @@ fn parse_type(text: &str) -> Result<ScriptType, String> {
         ["SIGNAL", sigs @ ..] if !sigs.is_empty() => {
             match sigs.iter().find(|s| !SIGNALS.contains(s)) {
                 Some(bad) => Err(format!("unknown signal \"{bad}\"")),
-                None => Ok(ScriptType::Signal(sigs.iter().map(|s| s.to_string()).collect())),
+                None => Ok(ScriptType::Signal(
+                    sigs.iter().map(|s| s.to_string()).collect(),
+                )),
             }
         }
         _ => Err(format!("bad TYPE \"{text}\"")),
@@ -227,7 +257,10 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
         };
         if op == "TYPE" {
             if driver {
-                errs.push(error(op_span, "DriverManager does not take TYPE; it is always a driver"));
+                errs.push(error(
+                    op_span,
+                    "DriverManager does not take TYPE; it is always a driver",
+                ));
                 continue;
             }
             match parse_type(rest_text) {
@@ -252,7 +285,10 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                 match steps {
                     Some(n) => Some(Instruction::WaitSteps(n)),
                     None if matches!(op, "pause" | "wait_step" | "wait_stop") => {
-                        errs.push(error(rest_span, format!("{op} takes a step count, found \"{rest}\"")));
+                        errs.push(error(
+                            rest_span,
+                            format!("{op} takes a step count, found \"{rest}\""),
+                        ));
                         None
                     }
                     None => match parse::duration(&rest) {
@@ -261,7 +297,9 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                             errs.push(ConfigError {
                                 span: Some(rest_span),
                                 message: e.message,
-                                hint: Some("wait takes a step count or a time such as 1s or 250ms".into()),
+                                hint: Some(
+                                    "wait takes a step count or a time such as 1s or 250ms".into(),
+                                ),
                             });
                             None
                         }
@@ -278,9 +316,15 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                     errs.push(error(op_span, format!("{op} needs a handler name")));
                     None
                 } else if op.starts_with("read") {
-                    Some(Instruction::Read { text: rest, unquote })
+                    Some(Instruction::Read {
+                        text: rest,
+                        unquote,
+                    })
                 } else {
-                    Some(Instruction::Write { text: rest, unquote })
+                    Some(Instruction::Write {
+                        text: rest,
+                        unquote,
+                    })
                 }
             }
             "set" | "setq" | "init" | "initq" | "export" | "exportq" | "return" | "returnq" => {
@@ -300,7 +344,10 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                     errs.push(error(op_span, format!("{op} needs a variable name")));
                     None
                 } else if op.starts_with("set") && value.is_empty() {
-                    errs.push(error(rest_span, format!("{op} needs a value after the variable")));
+                    errs.push(error(
+                        rest_span,
+                        format!("{op} needs a value after the variable"),
+                    ));
                     None
                 } else if is_return {
                     Some(Instruction::Return { value, unquote })
@@ -367,7 +414,11 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                     .unwrap_or_else(|| {
                         "instructions are wait, print, read, write, set, init, label, goto, loop, return, end, exit, stop, error …".into()
                     });
-                errs.push(error_hint(op_span, format!("unknown instruction \"{op}\""), hint));
+                errs.push(error_hint(
+                    op_span,
+                    format!("unknown instruction \"{op}\""),
+                    hint,
+                ));
                 None
             }
         };
@@ -418,7 +469,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.script_type, ScriptType::Passive);
-        assert_eq!(s.instructions[0], Instruction::WaitTime(Duration::from_secs(5)));
+        assert_eq!(
+            s.instructions[0],
+            Instruction::WaitTime(Duration::from_secs(5))
+        );
         assert_eq!(s.instructions[1], Instruction::WaitSteps(1));
         assert_eq!(s.instructions[2], Instruction::WaitSteps(3));
         assert_eq!(s.instructions[3], Instruction::Label("again".into()));
@@ -440,7 +494,9 @@ mod tests {
         );
         assert_eq!(s.instructions.last(), Some(&Instruction::Stop));
         assert_eq!(
-            Script::configure("TYPE SIGNAL INT TERM").unwrap().script_type,
+            Script::configure("TYPE SIGNAL INT TERM")
+                .unwrap()
+                .script_type,
             ScriptType::Signal(alloc::vec!["INT".into(), "TERM".into()])
         );
     }

@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn values() {
-        assert_eq!(SetTimestamp::configure("").unwrap(), SetTimestamp::default());
+        assert_eq!(
+            SetTimestamp::configure("").unwrap(),
+            SetTimestamp::default()
+        );
         let s = SetTimestamp::configure("1.5, FIRST true").unwrap();
         assert_eq!(s.timestamp, Some(Duration::from_millis(1500)));
         assert!(s.first);

@@ -61,8 +61,14 @@ mod tests {
 
     #[test]
     fn takes_no_arguments() {
-        assert_eq!(StripToNetworkHeader::configure("").unwrap(), StripToNetworkHeader);
-        assert_eq!(StripToNetworkHeader::configure("  // nothing\n").unwrap(), StripToNetworkHeader);
+        assert_eq!(
+            StripToNetworkHeader::configure("").unwrap(),
+            StripToNetworkHeader
+        );
+        assert_eq!(
+            StripToNetworkHeader::configure("  // nothing\n").unwrap(),
+            StripToNetworkHeader
+        );
         let cfg = "1, FOO 2";
         let errs = errors(cfg, StripToNetworkHeader::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");

@@ -1,0 +1,99 @@
+//! # IPRewriterPatterns — specifies shared IPRewriter patterns
+//!
+//! ```click
+//! IPRewriterPatterns(NAME SADDR SPORT DADDR DPORT, ...)
+//! ```
+//!
+//! Ports: none (`0/0`). Processing: none; an information element.
+//!
+//! Defines named rewrite patterns that IPRewriter-family input specs use as
+//! `pattern NAME FOUTPUT ROUTPUT`. Rewriters that name the same pattern share
+//! its port allocation, so their flows never collide. Each argument is a name
+//! followed by a pattern in IPRewriter's syntax (`SADDR SPORT DADDR DPORT`,
+//! or `SADDR DADDR`).
+//!
+//! ## Handlers
+//! None.
+//!
+//! ## Examples
+//! ```click
+//! IPRewriterPatterns(to_world 192.0.2.1 1024-65535 - -);
+//! rw :: IPRewriter(pattern to_world 0 1, drop);
+//! ```
+//!
+//! ## Differences from Click
+//! - A pattern name that no IPRewriterPatterns defines is not reported yet
+//!   (that needs the whole configuration).
+
+use alloc::{format, string::String, vec::Vec};
+
+use nfc_dataplane::args::{split, ConfigError, ConfigErrors};
+
+use super::rewriter_input_spec::{parse_named_pattern, Pattern};
+
+use crate::ElementSpec;
+
+/// IPRewriterPatterns's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IPRewriterPatterns {
+    /// `(name, pattern)` pairs.
+    pub patterns: Vec<(String, Pattern)>,
+}
+
+impl IPRewriterPatterns {
+    /// Parses `NAME PATTERN, ...`, reporting every error.
+    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
+        let mut patterns: Vec<(String, Pattern)> = Vec::new();
+        let mut errors = Vec::new();
+        for arg in split(config) {
+            match parse_named_pattern(&arg, config) {
+                Ok((name, _)) if patterns.iter().any(|(n, _)| *n == name) => {
+                    errors.push(ConfigError::new(
+                        Some(arg.span.clone()),
+                        format!("pattern '{name}' defined twice"),
+                    ))
+                }
+                Ok(p) => patterns.push(p),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(IPRewriterPatterns { patterns })
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+}
+
+/// IPRewriterPatterns's spec.
+pub const SPEC: ElementSpec = ElementSpec {
+    class: "IPRewriterPatterns",
+    port_count: "0/0",
+    processing: "a/a",
+    flow_code: "x/x",
+    keywords: &[],
+    handlers: &[],
+    summary: "specifies shared IPRewriter patterns",
+    source: include_str!("ip_rewriter_patterns.rs"),
+    check: |c| IPRewriterPatterns::configure(c).map(|_| ()),
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configure() {
+        let c = IPRewriterPatterns::configure("a 1.0.0.1 1024-65535 - -, b 2.0.0.1 - 0 0 x")
+            .unwrap_err();
+        assert_eq!(c.0.len(), 1);
+        let c = IPRewriterPatterns::configure("a 1.0.0.1 1024-65535 - -, b 2.0.0.1 -").unwrap();
+        assert_eq!(c.patterns.len(), 2);
+        assert!(!c.patterns[1].1.napt);
+        let cfg = "a 1.0.0.1 1024 - -, a 1.0.0.2 1024 - -, c 1.0.0.300 1 - -";
+        let e = IPRewriterPatterns::configure(cfg).unwrap_err().0;
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].message, "pattern 'a' defined twice");
+        assert_eq!(&cfg[e[1].span.clone().unwrap()], "1.0.0.300");
+    }
+}

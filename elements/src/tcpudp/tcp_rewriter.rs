@@ -1,0 +1,186 @@
+//! # TCPRewriter — rewrites TCP packets' addresses, ports and sequence numbers
+//!
+//! ```click
+//! TCPRewriter(INPUTSPEC1, ..., INPUTSPECn [, KEYWORDS])
+//! ```
+//!
+//! Ports: one or more inputs, one or more outputs (`1-/1-`). Processing: push (`h/h`).
+//!
+//! Like IPRewriter, but for TCP only, and also able to shift sequence and
+//! acknowledgement numbers of a flow (as FTPPortMapper needs). Non-TCP
+//! packets are dropped unless their input is `pass`.
+//!
+//! Input spec N, one per input port, says what to do with a packet arriving
+//! on input N that belongs to no known flow:
+//!
+//! - `drop`, `discard` — drop the packet.
+//! - `pass N` (also `passthrough`, `nochange`) — emit it unchanged on output
+//!   N (default 0); no mapping.
+//! - `keep FOUT ROUT` — install mappings that keep the flow as it is: this
+//!   flow leaves on FOUT, its replies on ROUT.
+//! - `pattern SADDR SPORT DADDR DPORT FOUT ROUT` — rewrite by the pattern;
+//!   each field may be `-` (unchanged), SADDR may be a range `A-B` or a
+//!   prefix `A/LEN`, SPORT a range `L-H`; a range may end in `#` (allocate in
+//!   order) or `?` (random).
+//! - `pattern NAME FOUT ROUT` — a pattern defined by IPRewriterPatterns.
+//! - `MAPPER` — the name of an IPMapper element such as RoundRobinIPMapper.
+//!
+//! ## Keywords
+//! - `MAPPING_CAPACITY` *N|ELEMENT* — most flows held, or share another
+//!   rewriter's pool (`CAPACITY` is the same). Default unlimited.
+//! - `REAP_INTERVAL` *TIME* — how often expired flows are removed. Default 15
+//!   minutes.
+//! - `DST_ANNO` *BOOL* — set the destination IP annotation to the new
+//!   destination. Default true.
+//! - `TCP_TIMEOUT` *TIME* (or `TIMEOUT`) — timeout of TCP flows with data
+//!   both ways. Default 24 hours.
+//! - `TCP_NODATA_TIMEOUT` *TIME* — timeout of TCP flows without data both
+//!   ways. Default 5 minutes.
+//! - `TCP_DONE_TIMEOUT` *TIME* — timeout of TCP flows after FIN or RST.
+//!   Default 4 minutes.
+//! - `TCP_GUARANTEE` *TIME* — keep each TCP flow at least this long after a
+//!   packet. Default 5 seconds.
+//! - `REPLY_ANNO` *ANNO* — mark reply-direction packets in this annotation.
+//!
+//! ## Handlers
+//! - `nmappings`, `size` (read) — flows installed / held.
+//! - `mapping_failures` (read) — new flows that could not be mapped.
+//! - `patterns` (read) — the input specs.
+//! - `capacity` (read/write) — the flow capacity.
+//! - `clear` (write) — remove every flow.
+//! - `patternN` (read/write) — input spec N.
+//!
+//! ## Examples
+//! ```click
+//! TCPRewriter(pattern 192.0.2.1 1024-65535 - - 0 1, drop)
+//! ```
+//!
+//! ## Differences from Click
+//! - Output numbers are not checked against the element's output count yet.
+
+use alloc::{string::String, vec::Vec};
+use core::time::Duration;
+
+use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::parse;
+
+use crate::ip::arg_types::anno;
+use crate::tcpudp::rewriter_input_spec::{read_input_specs, seconds, InputSpec, RewriterBase};
+
+use crate::ElementSpec;
+
+/// TCPRewriter's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TCPRewriter {
+    /// One input spec per input port.
+    pub inputs: Vec<InputSpec>,
+    /// Capacity and reaping.
+    pub base: RewriterBase,
+    /// Set the destination IP annotation.
+    pub dst_anno: bool,
+    /// Timeout of TCP flows with data both ways (TCP_TIMEOUT or TIMEOUT). Default 24 hours.
+    pub tcp_timeout: Duration,
+    /// Timeout of TCP flows without data both ways (TCP_NODATA_TIMEOUT). Default 5 minutes.
+    pub tcp_nodata_timeout: Duration,
+    /// Timeout of finished TCP flows (TCP_DONE_TIMEOUT). Default 4 minutes.
+    pub tcp_done_timeout: Duration,
+    /// Minimum life of a TCP flow after each packet (TCP_GUARANTEE). Default 5 seconds.
+    pub tcp_guarantee: Duration,
+    /// Annotation marking reply packets (REPLY_ANNO), if any.
+    pub reply_anno: Option<String>,
+}
+
+impl TCPRewriter {
+    /// Parses the input specs and keywords, reporting every error.
+    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
+        let mut args = Args::new(config);
+        let base = RewriterBase::read(&mut args);
+        let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
+        let t1 = args.read("TIMEOUT", parse::duration);
+        let t2 = args.read("TCP_TIMEOUT", parse::duration);
+        let tcp_timeout = t2.or(t1).unwrap_or(Duration::from_secs(86400));
+        let tcp_nodata_timeout = seconds(&mut args, "TCP_NODATA_TIMEOUT", 300);
+        let tcp_done_timeout = seconds(&mut args, "TCP_DONE_TIMEOUT", 240);
+        let tcp_guarantee = seconds(&mut args, "TCP_GUARANTEE", 5);
+        let reply_anno = args.read("REPLY_ANNO", anno);
+        let inputs = read_input_specs(&mut args);
+        args.complete()?;
+        Ok(TCPRewriter {
+            inputs,
+            base,
+            dst_anno,
+            tcp_timeout,
+            tcp_nodata_timeout,
+            tcp_done_timeout,
+            tcp_guarantee,
+            reply_anno,
+        })
+    }
+}
+
+/// TCPRewriter's spec.
+pub const SPEC: ElementSpec = ElementSpec {
+    class: "TCPRewriter",
+    port_count: "1-/1-",
+    processing: "h/h",
+    flow_code: "x/x",
+    keywords: &[
+        "CAPACITY",
+        "MAPPING_CAPACITY",
+        "REAP_INTERVAL",
+        "REAP_TIME",
+        "DST_ANNO",
+        "TIMEOUT",
+        "TCP_TIMEOUT",
+        "TCP_NODATA_TIMEOUT",
+        "TCP_DONE_TIMEOUT",
+        "TCP_GUARANTEE",
+        "REPLY_ANNO",
+    ],
+    handlers: &[
+        "nmappings (read)",
+        "mapping_failures (read)",
+        "patterns (read)",
+        "size (read)",
+        "capacity (read/write)",
+        "clear (write)",
+        "patternN (read/write)",
+    ],
+    summary: "rewrites TCP packets' addresses, ports and sequence numbers",
+    source: include_str!("tcp_rewriter.rs"),
+    check: |c| TCPRewriter::configure(c).map(|_| ()),
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good() {
+        let c = TCPRewriter::configure(
+            "pattern 10.0.0.1 1024-65535 - - 0 1, drop, TCP_DONE_TIMEOUT 30, DST_ANNO false",
+        )
+        .unwrap();
+        assert_eq!(c.inputs.len(), 2);
+        assert_eq!(c.inputs[1], InputSpec::Drop);
+        assert_eq!(c.tcp_done_timeout.as_secs(), 30);
+        assert!(!c.dst_anno);
+    }
+
+    #[test]
+    fn bad() {
+        let cfg = "pattern 10.0.0.1 99999 - - 0 1, keep 0, TCP_TIMEOUT soon";
+        let e = TCPRewriter::configure(cfg).unwrap_err().0;
+        assert_eq!(e.len(), 3, "{e:?}");
+        let spans: Vec<&str> = e.iter().map(|x| &cfg[x.span.clone().unwrap()]).collect();
+        assert!(
+            spans.contains(&"99999") && spans.contains(&"keep 0"),
+            "{spans:?}"
+        );
+        let e = TCPRewriter::configure("").unwrap_err().0;
+        assert_eq!(
+            e[0].message,
+            "need at least one input spec, one per input port"
+        );
+    }
+}
