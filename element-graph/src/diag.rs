@@ -159,26 +159,6 @@ impl Source {
             .with_labels(labels)
             .with_notes(notes)
     }
-
-    /// One line per diagnostic, `file:line:col: error: message`, for tools
-    /// and compact test expectations.
-    pub fn render_short(&self, diags: &[Diagnostic]) -> String {
-        let mut out = String::new();
-        for d in diags {
-            let sev = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            match &d.primary {
-                Some(p) => {
-                    let (l, c) = self.line_col(p.span.start);
-                    out.push_str(&format!("{}:{l}:{c}: {sev}: {}\n", self.name, d.message));
-                }
-                None => out.push_str(&format!("{}: {sev}: {}\n", self.name, d.message)),
-            }
-        }
-        out
-    }
 }
 
 fn floor_char_boundary(s: &str, mut pos: usize) -> usize {

@@ -46,25 +46,20 @@ pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String 
         "digraph {} {{\n  rankdir=LR;\n  node [shape=record, fontname=\"monospace\"];\n",
         quote(title)
     );
-    let used = |i: usize, outputs: bool| -> usize {
-        let from_info = ports.and_then(|p| p.get(i)).map(|p| {
-            if outputs {
-                p.outputs.len()
-            } else {
-                p.inputs.len()
-            }
-        });
-        let from_edges = graph
-            .connections
-            .iter()
-            .filter_map(|c| {
-                let end = if outputs { c.from } else { c.to };
-                (end.element == i).then_some(end.port as usize + 1)
-            })
-            .max()
-            .unwrap_or(0);
-        from_info.unwrap_or(0).max(from_edges)
-    };
+    // Ports to draw per element: the resolved count, or the highest used.
+    let mut counts: Vec<(usize, usize)> = (0..graph.elements.len())
+        .map(|i| {
+            ports
+                .and_then(|p| p.get(i))
+                .map_or((0, 0), |p| (p.inputs.len(), p.outputs.len()))
+        })
+        .collect();
+    for c in &graph.connections {
+        let to = &mut counts[c.to.element].0;
+        *to = (*to).max(c.to.port as usize + 1);
+        let from = &mut counts[c.from.element].1;
+        *from = (*from).max(c.from.port as usize + 1);
+    }
     for (i, e) in graph.elements.iter().enumerate() {
         let fields = |n: usize, tag: char| {
             (0..n)
@@ -73,7 +68,7 @@ pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String 
                 .join("|")
         };
         let mut label = format!("{} :: {}", escape_record(&e.name), escape_record(&e.class));
-        let (ni, no) = (used(i, false), used(i, true));
+        let (ni, no) = counts[i];
         if ni > 0 {
             label = format!("{{{}}}|{label}", fields(ni, 'i'));
         }

@@ -174,10 +174,3 @@ pub struct Graph {
     /// The arguments of every `require(...)`.
     pub requirements: Vec<String>,
 }
-
-impl Graph {
-    /// The index of the element named `name`.
-    pub fn find(&self, name: &str) -> Option<usize> {
-        self.elements.iter().position(|e| e.name == name)
-    }
-}

@@ -131,7 +131,7 @@ pub fn split_args(s: &str) -> Vec<Range<usize>> {
         i += 1;
     }
     let last = start.min(s.len())..s.len();
-    if !s[last.clone()].trim().is_empty() || !out.is_empty() && !s[last.clone()].trim().is_empty() {
+    if !s[last.clone()].trim().is_empty() {
         out.push(last);
     }
     out

@@ -73,7 +73,9 @@ use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
 use crate::ip::arg_types::anno;
-use crate::tcpudp::rewriter_input_spec::{read_input_specs, seconds, InputSpec, RewriterBase};
+use crate::tcpudp::rewriter_input_spec::{
+    read_input_specs, seconds, InputSpec, RewriterBase, TcpTimeouts,
+};
 
 use crate::ElementSpec;
 
@@ -86,14 +88,8 @@ pub struct IPRewriter {
     pub base: RewriterBase,
     /// Set the destination IP annotation.
     pub dst_anno: bool,
-    /// Timeout of TCP flows with data both ways (TCP_TIMEOUT or TIMEOUT). Default 24 hours.
-    pub tcp_timeout: Duration,
-    /// Timeout of TCP flows without data both ways (TCP_NODATA_TIMEOUT). Default 5 minutes.
-    pub tcp_nodata_timeout: Duration,
-    /// Timeout of finished TCP flows (TCP_DONE_TIMEOUT). Default 4 minutes.
-    pub tcp_done_timeout: Duration,
-    /// Minimum life of a TCP flow after each packet (TCP_GUARANTEE). Default 5 seconds.
-    pub tcp_guarantee: Duration,
+    /// TCP flow timeouts.
+    pub tcp: TcpTimeouts,
     /// Annotation marking reply packets (REPLY_ANNO), if any.
     pub reply_anno: Option<String>,
     /// Timeout of UDP flows (UDP_TIMEOUT). Default 5 minutes.
@@ -110,12 +106,7 @@ impl IPRewriter {
         let mut args = Args::new(config);
         let base = RewriterBase::read(&mut args);
         let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
-        let t1 = args.read("TIMEOUT", parse::duration);
-        let t2 = args.read("TCP_TIMEOUT", parse::duration);
-        let tcp_timeout = t2.or(t1).unwrap_or(Duration::from_secs(86400));
-        let tcp_nodata_timeout = seconds(&mut args, "TCP_NODATA_TIMEOUT", 300);
-        let tcp_done_timeout = seconds(&mut args, "TCP_DONE_TIMEOUT", 240);
-        let tcp_guarantee = seconds(&mut args, "TCP_GUARANTEE", 5);
+        let tcp = TcpTimeouts::read(&mut args);
         let reply_anno = args.read("REPLY_ANNO", anno);
         let udp_timeout = seconds(&mut args, "UDP_TIMEOUT", 300);
         let udp_streaming_timeout = args
@@ -128,10 +119,7 @@ impl IPRewriter {
             inputs,
             base,
             dst_anno,
-            tcp_timeout,
-            tcp_nodata_timeout,
-            tcp_done_timeout,
-            tcp_guarantee,
+            tcp,
             reply_anno,
             udp_timeout,
             udp_streaming_timeout,
@@ -189,11 +177,11 @@ mod tests {
             (
                 c.udp_timeout.as_secs(),
                 c.udp_streaming_timeout.as_secs(),
-                c.tcp_timeout.as_secs()
+                c.tcp.timeout.as_secs()
             ),
             (30, 30, 3600)
         );
-        assert_eq!(c.tcp_done_timeout.as_secs(), 240);
+        assert_eq!(c.tcp.done.as_secs(), 240);
         assert_eq!(
             c.base.capacity,
             Some(crate::tcpudp::rewriter_input_spec::Capacity::Flows(1000))

@@ -453,6 +453,33 @@ impl RewriterBase {
     }
 }
 
+/// The TCP flow timeouts IPRewriter and TCPRewriter share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TcpTimeouts {
+    /// Flows with data both ways (TCP_TIMEOUT or TIMEOUT). Default 24 hours.
+    pub timeout: Duration,
+    /// Flows without data both ways (TCP_NODATA_TIMEOUT). Default 5 minutes.
+    pub nodata: Duration,
+    /// Finished flows (TCP_DONE_TIMEOUT). Default 4 minutes.
+    pub done: Duration,
+    /// Minimum life of a flow after each packet (TCP_GUARANTEE). Default 5 seconds.
+    pub guarantee: Duration,
+}
+
+impl TcpTimeouts {
+    /// Reads TIMEOUT, TCP_TIMEOUT, TCP_NODATA_TIMEOUT, TCP_DONE_TIMEOUT and TCP_GUARANTEE.
+    pub fn read(args: &mut Args) -> TcpTimeouts {
+        let t1 = args.read("TIMEOUT", parse::duration);
+        let t2 = args.read("TCP_TIMEOUT", parse::duration);
+        TcpTimeouts {
+            timeout: t2.or(t1).unwrap_or(Duration::from_secs(86400)),
+            nodata: seconds(args, "TCP_NODATA_TIMEOUT", 300),
+            done: seconds(args, "TCP_DONE_TIMEOUT", 240),
+            guarantee: seconds(args, "TCP_GUARANTEE", 5),
+        }
+    }
+}
+
 /// Reads a duration keyword with a default.
 pub fn seconds(args: &mut Args, keyword: &'static str, default: u64) -> Duration {
     args.read(keyword, parse::duration)

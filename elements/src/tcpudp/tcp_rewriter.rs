@@ -59,13 +59,12 @@
 //! - Output numbers are not checked against the element's output count yet.
 
 use alloc::{string::String, vec::Vec};
-use core::time::Duration;
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
 use crate::ip::arg_types::anno;
-use crate::tcpudp::rewriter_input_spec::{read_input_specs, seconds, InputSpec, RewriterBase};
+use crate::tcpudp::rewriter_input_spec::{read_input_specs, InputSpec, RewriterBase, TcpTimeouts};
 
 use crate::ElementSpec;
 
@@ -78,14 +77,8 @@ pub struct TCPRewriter {
     pub base: RewriterBase,
     /// Set the destination IP annotation.
     pub dst_anno: bool,
-    /// Timeout of TCP flows with data both ways (TCP_TIMEOUT or TIMEOUT). Default 24 hours.
-    pub tcp_timeout: Duration,
-    /// Timeout of TCP flows without data both ways (TCP_NODATA_TIMEOUT). Default 5 minutes.
-    pub tcp_nodata_timeout: Duration,
-    /// Timeout of finished TCP flows (TCP_DONE_TIMEOUT). Default 4 minutes.
-    pub tcp_done_timeout: Duration,
-    /// Minimum life of a TCP flow after each packet (TCP_GUARANTEE). Default 5 seconds.
-    pub tcp_guarantee: Duration,
+    /// TCP flow timeouts.
+    pub tcp: TcpTimeouts,
     /// Annotation marking reply packets (REPLY_ANNO), if any.
     pub reply_anno: Option<String>,
 }
@@ -96,12 +89,7 @@ impl TCPRewriter {
         let mut args = Args::new(config);
         let base = RewriterBase::read(&mut args);
         let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
-        let t1 = args.read("TIMEOUT", parse::duration);
-        let t2 = args.read("TCP_TIMEOUT", parse::duration);
-        let tcp_timeout = t2.or(t1).unwrap_or(Duration::from_secs(86400));
-        let tcp_nodata_timeout = seconds(&mut args, "TCP_NODATA_TIMEOUT", 300);
-        let tcp_done_timeout = seconds(&mut args, "TCP_DONE_TIMEOUT", 240);
-        let tcp_guarantee = seconds(&mut args, "TCP_GUARANTEE", 5);
+        let tcp = TcpTimeouts::read(&mut args);
         let reply_anno = args.read("REPLY_ANNO", anno);
         let inputs = read_input_specs(&mut args);
         args.complete()?;
@@ -109,10 +97,7 @@ impl TCPRewriter {
             inputs,
             base,
             dst_anno,
-            tcp_timeout,
-            tcp_nodata_timeout,
-            tcp_done_timeout,
-            tcp_guarantee,
+            tcp,
             reply_anno,
         })
     }
@@ -163,7 +148,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.inputs.len(), 2);
         assert_eq!(c.inputs[1], InputSpec::Drop);
-        assert_eq!(c.tcp_done_timeout.as_secs(), 30);
+        assert_eq!(c.tcp.done.as_secs(), 30);
         assert!(!c.dst_anno);
     }
 
