@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what nfc's build and tests need on a fresh Debian machine with
-# rustup: the bare-metal Rust targets and the rustfmt/clippy components.
+# rustup: the bare-metal Rust targets, the rustfmt/clippy components, and
+# the Debian packages the tests call (tcpdump: the filter oracle).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 
@@ -12,10 +13,25 @@ if ! need cargo || ! need rustup; then
 fi
 
 installed_targets=$(rustup target list --installed)
-for t in x86_64-unknown-none; do
+for t in x86_64-unknown-none aarch64-unknown-none; do
     grep -qx "$t" <<<"$installed_targets" || rustup target add "$t"
 done
 installed_components=$(rustup component list --installed)
 for c in rustfmt clippy; do
     grep -q "^$c" <<<"$installed_components" || rustup component add "$c"
 done
+
+# Debian packages: command -> package.
+missing=()
+for pair in tcpdump:tcpdump; do
+    cmd=${pair%%:*} pkg=${pair#*:}
+    need "$cmd" || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "nfc: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
+        exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi

@@ -16,8 +16,10 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "no_std build of elements and dataplane for x86_64-unknown-none"
-cargo build --locked -p nfc-dataplane -p nfc-elements --target x86_64-unknown-none
+for target in x86_64-unknown-none aarch64-unknown-none; do
+    step "no_std build of elements and dataplane for $target"
+    cargo build --locked -p nfc-dataplane -p nfc-elements --target "$target"
+done
 
 step "cargo test"
 cargo test --workspace --locked

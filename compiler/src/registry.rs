@@ -1,6 +1,6 @@
 //! nfc's element registry, as the front end's [`Registry`] trait sees it.
 
-use nfc_graph::{ClassInfo, ConfigIssue, Registry};
+use nfc_graph::{ClassInfo, ConfigIssue, ConfigPorts, PortRange, Registry};
 
 /// The registry of every element in `nfc-elements`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -19,13 +19,18 @@ impl Registry for Elements {
         nfc_elements::all().map(|s| s.class).collect()
     }
 
-    fn configure(&self, class: &str, config: &str) -> Vec<ConfigIssue> {
+    fn configure(&self, class: &str, config: &str) -> Result<ConfigPorts, Vec<ConfigIssue>> {
         let Some(spec) = nfc_elements::lookup(class) else {
-            return Vec::new();
+            return Ok(ConfigPorts::default());
         };
+        let range = |r: Option<(u32, Option<u32>)>| r.map(|(lo, hi)| PortRange { lo, hi });
         match (spec.check)(config) {
-            Ok(()) => Vec::new(),
-            Err(errors) => errors
+            Ok(ports) => Ok(ConfigPorts {
+                inputs: range(ports.inputs),
+                outputs: range(ports.outputs),
+                reason: ports.reason.to_string(),
+            }),
+            Err(errors) => Err(errors
                 .0
                 .into_iter()
                 .map(|e| ConfigIssue {
@@ -33,7 +38,7 @@ impl Registry for Elements {
                     message: e.message,
                     hint: e.hint,
                 })
-                .collect(),
+                .collect()),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::diag::Diagnostic;
 use crate::graph::{Element, Graph};
-use crate::registry::Registry;
+use crate::registry::{ConfigPorts, Registry};
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -65,6 +65,21 @@ pub struct PortRange {
     pub lo: u32,
     /// Most ports, if limited.
     pub hi: Option<u32>,
+}
+
+impl PortRange {
+    /// The ports both ranges allow: a configuration's count within the
+    /// class's.
+    pub fn narrow(self, other: PortRange) -> PortRange {
+        let hi = match (self.hi, other.hi) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        PortRange {
+            lo: self.lo.max(other.lo),
+            hi,
+        }
+    }
 }
 
 impl fmt::Display for PortRange {
@@ -152,34 +167,40 @@ pub fn check(graph: &Graph, registry: &dyn Registry, diags: &mut Vec<Diagnostic>
         let Some(info) = registry.lookup(&e.class) else {
             continue;
         };
-        for issue in registry.configure(&e.class, &e.config.text) {
-            let span = match issue.range {
-                Some(r) => e.config.source_span(r, e.span),
-                None => e.span,
-            };
-            let mut d = Diagnostic::error(
-                format!("{}: {}", e.class, issue.message),
-                span,
-                format!("in the configuration of `{}`", e.name),
-            );
-            if let Some(h) = issue.hint {
-                d = d.with_hint(h);
+        let fixed = match registry.configure(&e.class, &e.config.text) {
+            Ok(fixed) => fixed,
+            Err(issues) => {
+                for issue in issues {
+                    let span = match issue.range {
+                        Some(r) => e.config.source_span(r, e.span),
+                        None => e.span,
+                    };
+                    let mut d = Diagnostic::error(
+                        format!("{}: {}", e.class, issue.message),
+                        span,
+                        format!("in the configuration of `{}`", e.name),
+                    );
+                    if let Some(h) = issue.hint {
+                        d = d.with_hint(h);
+                    }
+                    diags.push(in_context(d, e));
+                }
+                ConfigPorts::default()
             }
-            diags.push(in_context(d, e));
-        }
+        };
         let Some((in_range, out_range)) = parse_port_count(info.port_count) else {
             continue;
         };
-        let nin = port_count(graph, diags, e, &ins[i], in_range, "input", info.port_count);
-        let nout = port_count(
-            graph,
-            diags,
-            e,
-            &outs[i],
-            out_range,
-            "output",
-            info.port_count,
-        );
+        let reason = &fixed.reason;
+        let mut side = |used: &[Vec<usize>], range: PortRange, by_config: Option<PortRange>, name| {
+            let (range, why) = match by_config {
+                Some(f) => (range.narrow(f), reason.clone()),
+                None => (range, format!("ports {}", info.port_count)),
+            };
+            port_count(graph, diags, e, used, range, name, &why)
+        };
+        let nin = side(&ins[i], in_range, fixed.inputs, "input");
+        let nout = side(&outs[i], out_range, fixed.outputs, "output");
         let (pin, pout) = split_codes(info.processing);
         let at = |codes: &[u8], p: usize| {
             Processing::from_code(code_at(codes, p)).unwrap_or(Processing::Agnostic)
@@ -285,8 +306,9 @@ pub fn check(graph: &Graph, registry: &dyn Registry, diags: &mut Vec<Diagnostic>
     ports
 }
 
-/// Checks the ports of one side of `e` against its class's range; returns
-/// how many ports the element has.
+/// Checks the ports of one side of `e` against `range`, which `why`
+/// explains (`ports 1/-`, `one per pattern`); returns how many ports the
+/// element has.
 fn port_count(
     graph: &Graph,
     diags: &mut Vec<Diagnostic>,
@@ -294,7 +316,7 @@ fn port_count(
     used: &[Vec<usize>],
     range: PortRange,
     side: &str,
-    spec: &str,
+    why: &str,
 ) -> usize {
     let plural = |n: u32| if n == 1 { "" } else { "s" };
     let mut count = used.len() as u32;
@@ -310,7 +332,7 @@ fn port_count(
                         )
                         .with_note(
                             e.span,
-                            format!("{} has {hi} {side}{} (ports {spec})", e.class, plural(hi)),
+                            format!("{} has {hi} {side}{} ({why})", e.class, plural(hi)),
                         )
                         .with_hint(match hi {
                             0 => format!("{} has no {side}s", e.class),
@@ -334,7 +356,7 @@ fn port_count(
             let d = Diagnostic::error(
                 format!("`{}` {side} {p} is not connected", e.name),
                 e.span,
-                format!("{side} {p} of {} (ports {spec})", e.class),
+                format!("{side} {p} of {} ({why})", e.class),
             )
             .with_hint(hint);
             diags.push(in_context(d, e));

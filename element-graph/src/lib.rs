@@ -30,10 +30,10 @@ pub mod parser;
 pub mod print;
 pub mod registry;
 
-pub use check::{PortInfo, Processing};
+pub use check::{PortInfo, PortRange, Processing};
 pub use diag::{Diagnostic, Severity, Source};
 pub use graph::Graph;
-pub use registry::{ClassInfo, ConfigIssue, Registry};
+pub use registry::{ClassInfo, ConfigIssue, ConfigPorts, Registry};
 
 use std::ops::Range;
 

@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use crate::check::PortRange;
+
 /// What the checker needs to know of one element class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClassInfo<'a> {
@@ -29,6 +31,18 @@ pub struct ConfigIssue {
     pub hint: Option<String>,
 }
 
+/// Port counts an element's configuration fixes within its class's port
+/// count: `Classifier(12/0800, -)` has exactly two outputs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConfigPorts {
+    /// Inputs, if the configuration fixes them.
+    pub inputs: Option<PortRange>,
+    /// Outputs, if the configuration fixes them.
+    pub outputs: Option<PortRange>,
+    /// Why, for diagnostics: `"one per pattern"`.
+    pub reason: String,
+}
+
 /// A source of element classes.
 pub trait Registry {
     /// The class named `class`, if the registry has it.
@@ -37,7 +51,7 @@ pub trait Registry {
     /// Every class name, for "did you mean" suggestions.
     fn class_names(&self) -> Vec<&str>;
 
-    /// Runs the class's configure on `config` (already expanded) and returns
-    /// every problem it found; empty when the configuration is accepted.
-    fn configure(&self, class: &str, config: &str) -> Vec<ConfigIssue>;
+    /// Runs the class's configure on `config` (already expanded): the port
+    /// counts the configuration fixes, or every problem it found.
+    fn configure(&self, class: &str, config: &str) -> Result<ConfigPorts, Vec<ConfigIssue>>;
 }

@@ -17,7 +17,7 @@ pub mod spec;
 pub mod standard;
 pub mod tcpudp;
 
-pub use spec::ElementSpec;
+pub use spec::{ElementSpec, Ports};
 
 /// The element groups, each a folder of this crate.
 const GROUPS: &[&[&ElementSpec]] = &[

@@ -31,8 +31,50 @@ pub struct ElementSpec {
     /// (see [`ElementSpec::manual`]).
     pub source: &'static str,
     /// Checks a configuration string the way the element's `configure` does,
-    /// without building the element.
-    pub check: fn(&str) -> Result<(), ConfigErrors>,
+    /// without building the element, and returns the port counts the
+    /// configuration fixes (one output per pattern, say).
+    pub check: fn(&str) -> Result<Ports, ConfigErrors>,
+}
+
+/// Port counts a configuration fixes within the class's `port_count`:
+/// `Classifier(12/0800, -)` has exactly two outputs, `IPFilter(2 tcp)` at
+/// least three.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ports {
+    /// Inputs as `(fewest, most)`, if the configuration fixes them.
+    pub inputs: Option<(u32, Option<u32>)>,
+    /// Outputs as `(fewest, most)`, if the configuration fixes them.
+    pub outputs: Option<(u32, Option<u32>)>,
+    /// Why, for diagnostics: `"one per pattern"`.
+    pub reason: &'static str,
+}
+
+impl Ports {
+    /// The configuration fixes nothing: `port_count` alone applies.
+    pub const DECLARED: Ports = Ports {
+        inputs: None,
+        outputs: None,
+        reason: "",
+    };
+
+    /// Exactly `n` outputs.
+    pub fn outputs(n: usize, reason: &'static str) -> Ports {
+        let n = n as u32;
+        Ports {
+            outputs: Some((n, Some(n))),
+            reason,
+            ..Ports::DECLARED
+        }
+    }
+
+    /// At least `n` outputs.
+    pub fn outputs_at_least(n: usize, reason: &'static str) -> Ports {
+        Ports {
+            outputs: Some((n as u32, None)),
+            reason,
+            ..Ports::DECLARED
+        }
+    }
 }
 
 impl ElementSpec {

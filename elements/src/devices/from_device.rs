@@ -51,7 +51,7 @@ use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
 use super::{device_name, encap, Encap};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// The default SNAPLEN.
 pub const DEFAULT_SNAPLEN: u32 = 2046;
@@ -161,7 +161,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "reads packets from a network device",
     source: include_str!("from_device.rs"),
-    check: |c| FromDevice::configure(c).map(|_| ()),
+    check: |c| FromDevice::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ use core::time::Duration;
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Where FromDump starts emitting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,7 +223,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "reads packets from a pcap file",
     source: include_str!("from_dump.rs"),
-    check: |c| FromDump::configure(c).map(|_| ()),
+    check: |c| FromDump::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

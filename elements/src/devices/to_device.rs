@@ -47,7 +47,7 @@ use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
 use super::device_name;
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// ToDevice's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +127,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "sends packets to a network device",
     source: include_str!("to_device.rs"),
-    check: |c| ToDevice::configure(c).map(|_| ()),
+    check: |c| ToDevice::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
 use super::{encap, Encap};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// How ToDump finds its encapsulation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +139,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["count (read)", "filename (read)", "reset_counts (write)"],
     summary: "writes packets to a pcap file",
     source: include_str!("to_dump.rs"),
-    check: |c| ToDump::configure(c).map(|_| ()),
+    check: |c| ToDump::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse::{self, EtherAddress, IpPrefix};
 
 use crate::standard::words;
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// ARPQuerier's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,7 +257,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "encapsulates IP packets in Ethernet headers found via ARP",
     source: include_str!("arp_querier.rs"),
-    check: |c| ARPQuerier::configure(c).map(|_| ()),
+    check: |c| ARPQuerier::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse::{self, EtherAddress, IpPrefix};
 
 use crate::standard::{sub_span, words};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// One address range answered for, and the Ethernet address given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +147,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "generates responses to ARP queries",
     source: include_str!("arp_responder.rs"),
-    check: |c| ARPResponder::configure(c).map(|_| ()),
+    check: |c| ARPResponder::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -32,7 +32,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, EtherAddress};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// EtherEncap's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "encapsulates packets in Ethernet header",
     source: include_str!("ether_encap.rs"),
-    check: |c| EtherEncap::configure(c).map(|_| ()),
+    check: |c| EtherEncap::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -26,7 +26,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// EtherMirror's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,7 +50,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "swaps Ethernet source and destination",
     source: include_str!("ether_mirror.rs"),
-    check: |c| EtherMirror::configure(c).map(|_| ()),
+    check: |c| EtherMirror::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -28,7 +28,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, EtherAddress};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// EtherRewrite's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["src (read/write)", "dst (read/write)"],
     summary: "rewrites Ethernet packet addresses",
     source: include_str!("ether_rewrite.rs"),
-    check: |c| EtherRewrite::configure(c).map(|_| ()),
+    check: |c| EtherRewrite::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -34,7 +34,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, EtherAddress};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// HostEtherFilter's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "drops Ethernet packets sent to other machines",
     source: include_str!("host_ether_filter.rs"),
-    check: |c| HostEtherFilter::configure(c).map(|_| ()),
+    check: |c| HostEtherFilter::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ use nfc_dataplane::parse;
 
 use crate::ip::arg_types::{icmp_code, icmp_type, ipv4_list};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// ICMPError's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +139,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "generates ICMP error packets",
     source: include_str!("icmp_error.rs"),
-    check: |c| ICMPError::configure(c).map(|_| ()),
+    check: |c| ICMPError::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

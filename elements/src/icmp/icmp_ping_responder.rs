@@ -25,7 +25,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// ICMPPingResponder's configuration (it takes no arguments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "responds to ICMP echo requests",
     source: include_str!("icmp_ping_responder.rs"),
-    check: |c| ICMPPingResponder::configure(c).map(|_| ()),
+    check: |c| ICMPPingResponder::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ use nfc_dataplane::parse::{self, IpPrefix, ParseError};
 
 use super::arg_types::{ipv4_list, prefix_list};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// CheckIPHeader's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +150,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)", "drop_details (read)"],
     summary: "checks IP header",
     source: include_str!("check_ip_header.rs"),
-    check: |c| CheckIPHeader::configure(c).map(|_| ()),
+    check: |c| CheckIPHeader::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

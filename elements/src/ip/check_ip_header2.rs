@@ -30,7 +30,7 @@ use nfc_dataplane::args::ConfigErrors;
 
 use super::check_ip_header::CheckIPHeader;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// CheckIPHeader2's configuration: CheckIPHeader's, with `checksum` false.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +66,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)", "drop_details (read)"],
     summary: "checks IP header, no checksum",
     source: include_str!("check_ip_header2.rs"),
-    check: |c| CheckIPHeader2::configure(c).map(|_| ()),
+    check: |c| CheckIPHeader2::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -33,7 +33,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// DecIPTTL's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)", "active (read/write)"],
     summary: "decrements IP time-to-live, drops dead packets",
     source: include_str!("dec_ip_ttl.rs"),
-    check: |c| DecIPTTL::configure(c).map(|_| ()),
+    check: |c| DecIPTTL::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use core::net::Ipv4Addr;
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// FixIPSrc's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sets IP source field if requested by annotation",
     source: include_str!("fix_ip_src.rs"),
-    check: |c| FixIPSrc::configure(c).map(|_| ()),
+    check: |c| FixIPSrc::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use nfc_dataplane::parse::{self, ParseError};
 
 use super::arg_types::anno;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Where GetIPAddress reads the address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sets destination IP address annotation from packet data",
     source: include_str!("get_ip_address.rs"),
-    check: |c| GetIPAddress::configure(c).map(|_| ()),
+    check: |c| GetIPAddress::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -35,6 +35,7 @@
 //! - `TIMEOUT` *TIME* — flow timeout. Default 5 minutes.
 //! - `GUARANTEE` *TIME* — keep each flow at least this long after a packet.
 //!   Default 5 seconds.
+//! - `REPLY_ANNO` *ANNO* — mark reply-direction packets in this annotation.
 //!
 //! ## Handlers
 //! - `nmappings`, `size` (read) — flows installed / held.
@@ -50,50 +51,31 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - Output numbers are not checked against the element's output count yet.
+//! - None known.
 
-use alloc::vec::Vec;
 use core::time::Duration;
 
 use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::parse;
 
-use crate::tcpudp::rewriter_input_spec::{read_input_specs, seconds, InputSpec, RewriterBase};
+use crate::tcpudp::rewriter_input_spec::{RewriterBase, BASE_KEYWORDS, HANDLERS};
 
 use crate::ElementSpec;
 
-/// IPAddrPairRewriter's configuration.
+/// IPAddrPairRewriter's configuration: the rewriter's shared settings, with a flow
+/// timeout of 5 minutes by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IPAddrPairRewriter {
-    /// One input spec per input port.
-    pub inputs: Vec<InputSpec>,
-    /// Capacity and reaping.
+    /// Input specs, capacity, timeouts and annotations.
     pub base: RewriterBase,
-    /// Set the destination IP annotation.
-    pub dst_anno: bool,
-    /// Flow timeout (TIMEOUT). Default 5 minutes.
-    pub timeout: Duration,
-    /// Minimum life of a flow after each packet (GUARANTEE). Default 5 seconds.
-    pub guarantee: Duration,
 }
 
 impl IPAddrPairRewriter {
     /// Parses the input specs and keywords, reporting every error.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut args = Args::new(config);
-        let base = RewriterBase::read(&mut args);
-        let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
-        let timeout = seconds(&mut args, "TIMEOUT", 300);
-        let guarantee = seconds(&mut args, "GUARANTEE", 5);
-        let inputs = read_input_specs(&mut args);
+        let base = RewriterBase::read(&mut args, Duration::from_secs(300));
         args.complete()?;
-        Ok(IPAddrPairRewriter {
-            inputs,
-            base,
-            dst_anno,
-            timeout,
-            guarantee,
-        })
+        Ok(IPAddrPairRewriter { base })
     }
 }
 
@@ -103,57 +85,9 @@ pub const SPEC: ElementSpec = ElementSpec {
     port_count: "1-/1-",
     processing: "h/h",
     flow_code: "x/x",
-    keywords: &[
-        "CAPACITY",
-        "MAPPING_CAPACITY",
-        "REAP_INTERVAL",
-        "REAP_TIME",
-        "DST_ANNO",
-        "TIMEOUT",
-        "GUARANTEE",
-    ],
-    handlers: &[
-        "nmappings (read)",
-        "mapping_failures (read)",
-        "patterns (read)",
-        "size (read)",
-        "capacity (read/write)",
-        "clear (write)",
-        "patternN (read/write)",
-    ],
+    keywords: &BASE_KEYWORDS,
+    handlers: HANDLERS,
     summary: "rewrites IP packets' addresses by address pair",
     source: include_str!("ip_addr_pair_rewriter.rs"),
-    check: |c| IPAddrPairRewriter::configure(c).map(|_| ()),
+    check: |c| IPAddrPairRewriter::configure(c).map(|r| r.base.ports()),
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn good() {
-        let c =
-            IPAddrPairRewriter::configure("pattern 10.0.0.1 1024-65535 - - 0 1, drop, GUARANTEE 1")
-                .unwrap();
-        assert_eq!(c.inputs.len(), 2);
-        assert_eq!(c.inputs[1], InputSpec::Drop);
-        assert_eq!(c.guarantee.as_secs(), 1);
-    }
-
-    #[test]
-    fn bad() {
-        let cfg = "pattern 10.0.0.1 99999 - - 0 1, keep 0, TIMEOUT x";
-        let e = IPAddrPairRewriter::configure(cfg).unwrap_err().0;
-        assert_eq!(e.len(), 3, "{e:?}");
-        let spans: Vec<&str> = e.iter().map(|x| &cfg[x.span.clone().unwrap()]).collect();
-        assert!(
-            spans.contains(&"99999") && spans.contains(&"keep 0"),
-            "{spans:?}"
-        );
-        let e = IPAddrPairRewriter::configure("").unwrap_err().0;
-        assert_eq!(
-            e[0].message,
-            "need at least one input spec, one per input port"
-        );
-    }
-}

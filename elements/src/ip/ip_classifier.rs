@@ -63,7 +63,7 @@ use alloc::vec::Vec;
 use nfc_dataplane::args::{split, ConfigErrors};
 
 use super::ip_classifier_expr::{parse_pattern, Expr};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// IPClassifier's configuration: one pattern per output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +106,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["program (read)", "patternN (read/write)"],
     summary: "classifies IP packets by contents",
     source: include_str!("ip_classifier.rs"),
-    check: |c| IPClassifier::configure(c).map(|_| ()),
+    check: |c| IPClassifier::configure(c).map(|k| Ports::outputs(k.noutputs(), "one per pattern")),
 };
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ use nfc_dataplane::parse::{self, ParseError};
 
 use super::arg_types::ip_proto;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// IPEncap's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +140,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "encapsulates packets in static IP header",
     source: include_str!("ip_encap.rs"),
-    check: |c| IPEncap::configure(c).map(|_| ()),
+    check: |c| IPEncap::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

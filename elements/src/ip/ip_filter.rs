@@ -28,15 +28,14 @@
 //! ## Differences from Click
 //! - As for IPClassifier: no AddressInfo names or `/etc/services` names.
 //! - Click's `deny` warns on elements with several outputs; nfc treats it
-//!   as `drop` silently. Output numbers are not checked against the
-//!   element's output count yet.
+//!   as `drop` silently.
 
 use alloc::vec::Vec;
 
 use nfc_dataplane::args::{split, ConfigErrors};
 
 use super::ip_classifier_expr::{parse_rule, Action, Expr};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// IPFilter's configuration: its rules, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +86,10 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["program (read)"],
     summary: "filters IP packets by contents",
     source: include_str!("ip_filter.rs"),
-    check: |c| IPFilter::configure(c).map(|_| ()),
+    check: |c| {
+        IPFilter::configure(c)
+            .map(|f| Ports::outputs_at_least(f.min_noutputs(), "up to the highest output a rule names"))
+    },
 };
 
 #[cfg(test)]

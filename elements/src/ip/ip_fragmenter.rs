@@ -35,7 +35,7 @@ use alloc::format;
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// IPFragmenter's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +85,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["fragments (read)", "drops (read)"],
     summary: "fragments large IP packets",
     source: include_str!("ip_fragmenter.rs"),
-    check: |c| IPFragmenter::configure(c).map(|_| ()),
+    check: |c| IPFragmenter::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ use nfc_dataplane::parse;
 
 use super::arg_types::ipv4_list;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// IPGWOptions's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)"],
     summary: "processes router-relevant IP options",
     source: include_str!("ip_gw_options.rs"),
-    check: |c| IPGWOptions::configure(c).map(|_| ()),
+    check: |c| IPGWOptions::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ use alloc::string::String;
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// How packet bytes are dumped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +179,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["active (read/write)"],
     summary: "pretty-prints IP packets",
     source: include_str!("ip_print.rs"),
-    check: |c| IPPrint::configure(c).map(|_| ()),
+    check: |c| IPPrint::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ use nfc_dataplane::parse;
 
 use super::arg_types::anno;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// IPReassembler's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["stats (read)"],
     summary: "reassembles fragmented IP packets",
     source: include_str!("ip_reassembler.rs"),
-    check: |c| IPReassembler::configure(c).map(|_| ()),
+    check: |c| IPReassembler::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -28,7 +28,7 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - Output numbers are not checked against the element's output count yet.
+//! - None known.
 
 use alloc::vec::Vec;
 
@@ -36,7 +36,7 @@ use nfc_dataplane::args::ConfigErrors;
 
 use super::ip_route_table::{min_noutputs, parse_routes, Route};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// LinearIPLookup's configuration: its routes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,10 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "simple IP routing table",
     source: include_str!("linear_ip_lookup.rs"),
-    check: |c| LinearIPLookup::configure(c).map(|_| ()),
+    check: |c| {
+        LinearIPLookup::configure(c)
+            .map(|t| Ports::outputs_at_least(t.min_noutputs(), "up to the highest output a route names"))
+    },
 };
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// MarkIPHeader's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sets IP header annotation",
     source: include_str!("mark_ip_header.rs"),
-    check: |c| MarkIPHeader::configure(c).map(|_| ()),
+    check: |c| MarkIPHeader::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

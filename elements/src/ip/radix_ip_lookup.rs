@@ -27,7 +27,7 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - Output numbers are not checked against the element's output count yet.
+//! - None known.
 
 use alloc::vec::Vec;
 
@@ -35,7 +35,7 @@ use nfc_dataplane::args::ConfigErrors;
 
 use super::ip_route_table::{min_noutputs, parse_routes, Route};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// RadixIPLookup's configuration: its routes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +76,10 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "IP routing lookup using a radix trie",
     source: include_str!("radix_ip_lookup.rs"),
-    check: |c| RadixIPLookup::configure(c).map(|_| ()),
+    check: |c| {
+        RadixIPLookup::configure(c)
+            .map(|t| Ports::outputs_at_least(t.min_noutputs(), "up to the highest output a route names"))
+    },
 };
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ use nfc_dataplane::parse;
 
 use super::arg_types::anno;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// SetIPAddress's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sets destination IP address annotations",
     source: include_str!("set_ip_address.rs"),
-    check: |c| SetIPAddress::configure(c).map(|_| ()),
+    check: |c| SetIPAddress::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

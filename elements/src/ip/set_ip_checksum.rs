@@ -22,7 +22,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// SetIPChecksum's configuration (it takes no arguments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)"],
     summary: "sets IP packets' checksums",
     source: include_str!("set_ip_checksum.rs"),
-    check: |c| SetIPChecksum::configure(c).map(|_| ()),
+    check: |c| SetIPChecksum::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -26,7 +26,6 @@
 //! ## Differences from Click
 //! - Click's StaticIPLookup has no add/remove handlers; nfc lists none
 //!   either.
-//! - Output numbers are not checked against the element's output count yet.
 
 use alloc::vec::Vec;
 
@@ -34,7 +33,7 @@ use nfc_dataplane::args::ConfigErrors;
 
 use super::ip_route_table::{min_noutputs, parse_routes, Route};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// StaticIPLookup's configuration: its routes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +66,10 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["table (read)", "lookup (read)"],
     summary: "simple static IP routing table",
     source: include_str!("static_ip_lookup.rs"),
-    check: |c| StaticIPLookup::configure(c).map(|_| ()),
+    check: |c| {
+        StaticIPLookup::configure(c)
+            .map(|t| Ports::outputs_at_least(t.min_noutputs(), "up to the highest output a route names"))
+    },
 };
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, EtherAddress, IpPrefix};
 
 use super::{error, error_hint, sub_span, words};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// One address an AddressInfo name stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +156,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "specifies address information",
     source: include_str!("address_info.rs"),
-    check: |c| AddressInfo::configure(c).map(|_| ()),
+    check: |c| AddressInfo::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
 use super::paint::{annotation, Annotation};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// CheckPaint's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["color (read/write)"],
     summary: "checks packets' paint annotation",
     source: include_str!("check_paint.rs"),
-    check: |c| CheckPaint::configure(c).map(|_| ()),
+    check: |c| CheckPaint::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

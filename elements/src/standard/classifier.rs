@@ -40,7 +40,6 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - nfc does not yet check that there are as many patterns as outputs.
 //! - an offset past 65535 is an error (no packet is that long).
 
 use alloc::format;
@@ -50,7 +49,7 @@ use core::ops::Range;
 use nfc_dataplane::args::{Arg, Args, ConfigError, ConfigErrors};
 
 use super::{error_hint, sub_span};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// The largest offset a term may name.
 pub const MAX_OFFSET: u32 = 65535;
@@ -317,7 +316,9 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["program (read)"],
     summary: "classifies packets by contents",
     source: include_str!("classifier.rs"),
-    check: |c| Classifier::configure(c).map(|_| ()),
+    check: |c| {
+        Classifier::configure(c).map(|k| Ports::outputs(k.patterns.len(), "one per pattern"))
+    },
 };
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ use alloc::string::String;
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Where a control socket listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +171,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "opens control sockets for other programs",
     source: include_str!("control_socket.rs"),
-    check: |c| ControlSocket::configure(c).map(|_| ()),
+    check: |c| ControlSocket::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
 use super::words;
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// A write-handler call made when a counter reaches a threshold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +124,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "measures packet count and rate",
     source: include_str!("counter.rs"),
-    check: |c| Counter::configure(c).map(|_| ()),
+    check: |c| Counter::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

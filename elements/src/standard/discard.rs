@@ -30,7 +30,7 @@
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Discard's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "drops all packets",
     source: include_str!("discard.rs"),
-    check: |c| Discard::configure(c).map(|_| ()),
+    check: |c| Discard::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -35,7 +35,7 @@
 use nfc_dataplane::args::ConfigErrors;
 
 use super::script::{parse_script, Script};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// DriverManager's configuration: a driver script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["step (write)", "goto (write)"],
     summary: "a Script that manages driver stop events",
     source: include_str!("driver_manager.rs"),
-    check: |c| DriverManager::configure(c).map(|_| ()),
+    check: |c| DriverManager::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

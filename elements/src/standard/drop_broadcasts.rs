@@ -27,7 +27,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// DropBroadcasts's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,7 +51,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)"],
     summary: "drops link-level broadcast and multicast packets",
     source: include_str!("drop_broadcasts.rs"),
-    check: |c| DropBroadcasts::configure(c).map(|_| ()),
+    check: |c| DropBroadcasts::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -29,7 +29,7 @@
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// HashSwitch's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "classifies packets by hash of contents",
     source: include_str!("hash_switch.rs"),
-    check: |c| HashSwitch::configure(c).map(|_| ()),
+    check: |c| HashSwitch::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -26,7 +26,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Idle's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,7 +50,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "discards packets, never emits any",
     source: include_str!("idle.rs"),
-    check: |c| Idle::configure(c).map(|_| ()),
+    check: |c| Idle::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ use alloc::vec::Vec;
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Reads and checks the settings InfiniteSource and RatedSource share:
 /// returns `(limit, datasize)` with negative values as `None`.
@@ -127,7 +127,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "generates packets whenever scheduled",
     source: include_str!("infinite_source.rs"),
-    check: |c| InfiniteSource::configure(c).map(|_| ()),
+    check: |c| InfiniteSource::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
 use super::error;
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Meter's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +89,9 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["rate (read)"],
     summary: "classifies packet stream by rate (pkt/s)",
     source: include_str!("meter.rs"),
-    check: |c| Meter::configure(c).map(|_| ()),
+    check: |c| {
+        Meter::configure(c).map(|m| Ports::outputs(m.rates.len() + 1, "one per rate, plus one"))
+    },
 };
 
 #[cfg(test)]

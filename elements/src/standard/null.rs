@@ -25,7 +25,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Null's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,7 +49,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "passes packets unchanged",
     source: include_str!("null.rs"),
-    check: |c| Null::configure(c).map(|_| ()),
+    check: |c| Null::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -30,7 +30,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Pad's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "extends packet length",
     source: include_str!("pad.rs"),
-    check: |c| Pad::configure(c).map(|_| ()),
+    check: |c| Pad::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

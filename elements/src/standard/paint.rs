@@ -31,7 +31,7 @@ use alloc::format;
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Size of the per-packet annotation area Click elements address by offset.
 pub const ANNO_AREA_SIZE: u8 = 48;
@@ -101,7 +101,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["color (read/write)"],
     summary: "sets packet paint annotations",
     source: include_str!("paint.rs"),
-    check: |c| Paint::configure(c).map(|_| ()),
+    check: |c| Paint::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -28,7 +28,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 
 use super::paint::{annotation, Annotation};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// PaintSwitch's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,7 +57,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sends packet stream to output chosen per-packet",
     source: include_str!("paint_switch.rs"),
-    check: |c| PaintSwitch::configure(c).map(|_| ()),
+    check: |c| PaintSwitch::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

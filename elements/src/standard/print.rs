@@ -39,7 +39,7 @@ use alloc::string::String;
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse::{self, ParseError};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// How Print shows packet contents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -149,7 +149,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["active (read/write)"],
     summary: "prints packet contents",
     source: include_str!("print.rs"),
-    check: |c| Print::configure(c).map(|_| ()),
+    check: |c| Print::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

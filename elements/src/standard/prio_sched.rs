@@ -26,7 +26,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// PrioSched's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,7 +50,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "pulls from priority-scheduled inputs",
     source: include_str!("prio_sched.rs"),
-    check: |c| PrioSched::configure(c).map(|_| ()),
+    check: |c| PrioSched::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

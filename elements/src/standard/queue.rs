@@ -37,7 +37,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// The capacity Click's queues have when none is given.
 pub const DEFAULT_CAPACITY: u32 = 1000;
@@ -78,7 +78,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "stores packets in a FIFO queue",
     source: include_str!("queue.rs"),
-    check: |c| Queue::configure(c).map(|_| ()),
+    check: |c| Queue::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
 use super::infinite_source::limit_and_size;
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// How fast RatedSource sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +132,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "generates packets at specified rate",
     source: include_str!("rated_source.rs"),
-    check: |c| RatedSource::configure(c).map(|_| ()),
+    check: |c| RatedSource::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

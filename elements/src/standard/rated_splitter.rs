@@ -27,7 +27,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// RatedSplitter's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["rate (read/write)"],
     summary: "splits flow of packets at specified rate",
     source: include_str!("rated_splitter.rs"),
-    check: |c| RatedSplitter::configure(c).map(|_| ()),
+    check: |c| RatedSplitter::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

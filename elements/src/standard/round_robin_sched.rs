@@ -26,7 +26,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// RoundRobinSched's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,7 +50,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "pulls from round-robin inputs",
     source: include_str!("round_robin_sched.rs"),
-    check: |c| RoundRobinSched::configure(c).map(|_| ()),
+    check: |c| RoundRobinSched::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -25,7 +25,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// RoundRobinSwitch's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,7 +49,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sends packets to round-robin outputs",
     source: include_str!("round_robin_switch.rs"),
-    check: |c| RoundRobinSwitch::configure(c).map(|_| ()),
+    check: |c| RoundRobinSwitch::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

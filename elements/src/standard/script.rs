@@ -58,7 +58,7 @@ use nfc_dataplane::args::{split, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
 use super::{error, error_hint, sub_span, words};
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// When a script runs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -453,7 +453,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["step (write)", "goto (write)", "run (read/write)"],
     summary: "script a Click router configuration",
     source: include_str!("script.rs"),
-    check: |c| Script::configure(c).map(|_| ()),
+    check: |c| Script::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use core::time::Duration;
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// SetTimestamp's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,7 +62,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "stores a time in the timestamp annotation",
     source: include_str!("set_timestamp.rs"),
-    check: |c| SetTimestamp::configure(c).map(|_| ()),
+    check: |c| SetTimestamp::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

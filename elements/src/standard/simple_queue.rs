@@ -36,7 +36,7 @@ use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
 use super::queue::DEFAULT_CAPACITY;
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// SimpleQueue's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "stores packets in a FIFO queue",
     source: include_str!("simple_queue.rs"),
-    check: |c| SimpleQueue::configure(c).map(|_| ()),
+    check: |c| SimpleQueue::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 
 use super::switch::read_output;
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// StaticSwitch's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sends packet stream to fixed output",
     source: include_str!("static_switch.rs"),
-    check: |c| StaticSwitch::configure(c).map(|_| ()),
+    check: |c| StaticSwitch::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Strip's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "strips bytes from front of packets",
     source: include_str!("strip.rs"),
-    check: |c| Strip::configure(c).map(|_| ()),
+    check: |c| Strip::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// StripToNetworkHeader's configuration: it has none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,7 +51,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "strips everything preceding network header",
     source: include_str!("strip_to_network_header.rs"),
-    check: |c| StripToNetworkHeader::configure(c).map(|_| ()),
+    check: |c| StripToNetworkHeader::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Switch's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,7 +75,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["switch (read/write)"],
     summary: "sends packet stream to settable output",
     source: include_str!("switch.rs"),
-    check: |c| Switch::configure(c).map(|_| ()),
+    check: |c| Switch::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

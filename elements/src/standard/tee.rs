@@ -27,7 +27,7 @@
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Tee's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,7 +60,12 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "duplicates packets",
     source: include_str!("tee.rs"),
-    check: |c| Tee::configure(c).map(|_| ()),
+    check: |c| {
+        Tee::configure(c).map(|t| match t.n {
+            Some(n) => Ports::outputs(n as usize, "N in its configuration"),
+            None => Ports::DECLARED,
+        })
+    },
 };
 
 #[cfg(test)]

@@ -29,7 +29,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Truncate's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["length (read/write)"],
     summary: "limits packet length",
     source: include_str!("truncate.rs"),
-    check: |c| Truncate::configure(c).map(|_| ()),
+    check: |c| Truncate::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

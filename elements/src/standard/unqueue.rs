@@ -32,7 +32,7 @@
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// Unqueue's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +81,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "pull-to-push converter",
     source: include_str!("unqueue.rs"),
-    check: |c| Unqueue::configure(c).map(|_| ()),
+    check: |c| Unqueue::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

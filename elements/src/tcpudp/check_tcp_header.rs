@@ -30,7 +30,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// CheckTCPHeader's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)", "drop_details (read)"],
     summary: "checks TCP header on TCP/IP packets",
     source: include_str!("check_tcp_header.rs"),
-    check: |c| CheckTCPHeader::configure(c).map(|_| ()),
+    check: |c| CheckTCPHeader::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

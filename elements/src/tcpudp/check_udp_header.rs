@@ -31,7 +31,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// CheckUDPHeader's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["drops (read)", "drop_details (read)"],
     summary: "checks UDP header on UDP/IP packets",
     source: include_str!("check_udp_header.rs"),
-    check: |c| CheckUDPHeader::configure(c).map(|_| ()),
+    check: |c| CheckUDPHeader::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -41,8 +41,8 @@
 //!   ways. Default 5 minutes.
 //! - `TCP_DONE_TIMEOUT` *TIME* — timeout of TCP flows after FIN or RST.
 //!   Default 4 minutes.
-//! - `TCP_GUARANTEE` *TIME* — keep each TCP flow at least this long after a
-//!   packet. Default 5 seconds.
+//! - `TCP_GUARANTEE` *TIME* (or `GUARANTEE`) — keep each TCP flow at least
+//!   this long after a packet. Default 5 seconds.
 //! - `REPLY_ANNO` *ANNO* — mark reply-direction packets in this annotation.
 //! - `UDP_TIMEOUT` *TIME* — timeout of UDP flows. Default 5 minutes.
 //! - `UDP_STREAMING_TIMEOUT` *TIME* — timeout of UDP flows with at least 3
@@ -64,34 +64,25 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - Output numbers are not checked against the element's output count yet.
+//! - None known.
 
-use alloc::{string::String, vec::Vec};
 use core::time::Duration;
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ip::arg_types::anno;
-use crate::tcpudp::rewriter_input_spec::{
-    read_input_specs, seconds, InputSpec, RewriterBase, TcpTimeouts,
-};
+use crate::tcpudp::rewriter_input_spec::{seconds, RewriterBase, TcpTimeouts, HANDLERS};
 
 use crate::ElementSpec;
 
 /// IPRewriter's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IPRewriter {
-    /// One input spec per input port.
-    pub inputs: Vec<InputSpec>,
-    /// Capacity and reaping.
+    /// Input specs, capacity, annotations; `base.timeout` and
+    /// `base.guarantee` are folded into the fields below.
     pub base: RewriterBase,
-    /// Set the destination IP annotation.
-    pub dst_anno: bool,
     /// TCP flow timeouts.
     pub tcp: TcpTimeouts,
-    /// Annotation marking reply packets (REPLY_ANNO), if any.
-    pub reply_anno: Option<String>,
     /// Timeout of UDP flows (UDP_TIMEOUT). Default 5 minutes.
     pub udp_timeout: Duration,
     /// Timeout of streaming UDP flows (UDP_STREAMING_TIMEOUT). Default UDP_TIMEOUT.
@@ -104,23 +95,17 @@ impl IPRewriter {
     /// Parses the input specs and keywords, reporting every error.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut args = Args::new(config);
-        let base = RewriterBase::read(&mut args);
-        let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
-        let tcp = TcpTimeouts::read(&mut args);
-        let reply_anno = args.read("REPLY_ANNO", anno);
+        let base = RewriterBase::read(&mut args, TcpTimeouts::DEFAULT);
+        let tcp = TcpTimeouts::read(&mut args, &base);
         let udp_timeout = seconds(&mut args, "UDP_TIMEOUT", 300);
         let udp_streaming_timeout = args
             .read("UDP_STREAMING_TIMEOUT", parse::duration)
             .unwrap_or(udp_timeout);
         let udp_guarantee = seconds(&mut args, "UDP_GUARANTEE", 5);
-        let inputs = read_input_specs(&mut args);
         args.complete()?;
         Ok(IPRewriter {
-            inputs,
             base,
-            dst_anno,
             tcp,
-            reply_anno,
             udp_timeout,
             udp_streaming_timeout,
             udp_guarantee,
@@ -149,19 +134,12 @@ pub const SPEC: ElementSpec = ElementSpec {
         "UDP_TIMEOUT",
         "UDP_STREAMING_TIMEOUT",
         "UDP_GUARANTEE",
+        "GUARANTEE",
     ],
-    handlers: &[
-        "nmappings (read)",
-        "mapping_failures (read)",
-        "patterns (read)",
-        "size (read)",
-        "capacity (read/write)",
-        "clear (write)",
-        "patternN (read/write)",
-    ],
+    handlers: HANDLERS,
     summary: "rewrites TCP/UDP packets' addresses and ports",
     source: include_str!("ip_rewriter.rs"),
-    check: |c| IPRewriter::configure(c).map(|_| ()),
+    check: |c| IPRewriter::configure(c).map(|r| r.base.ports()),
 };
 
 #[cfg(test)]
@@ -171,8 +149,6 @@ mod tests {
     #[test]
     fn good() {
         let c = IPRewriter::configure("pattern 10.0.0.1 1024-65535 - - 0 1, drop, UDP_TIMEOUT 30s, TCP_TIMEOUT 1h, MAPPING_CAPACITY 1000").unwrap();
-        assert_eq!(c.inputs.len(), 2);
-        assert_eq!(c.inputs[1], InputSpec::Drop);
         assert_eq!(
             (
                 c.udp_timeout.as_secs(),
@@ -189,19 +165,10 @@ mod tests {
     }
 
     #[test]
-    fn bad() {
-        let cfg = "pattern 10.0.0.1 99999 - - 0 1, keep 0, UDP_TIMOUT 5";
+    fn bad_keyword() {
+        let cfg = "drop, UDP_TIMEOUT 5s, UDP_GUARANTEE soon";
         let e = IPRewriter::configure(cfg).unwrap_err().0;
-        assert_eq!(e.len(), 3, "{e:?}");
-        let spans: Vec<&str> = e.iter().map(|x| &cfg[x.span.clone().unwrap()]).collect();
-        assert!(
-            spans.contains(&"99999") && spans.contains(&"keep 0"),
-            "{spans:?}"
-        );
-        let e = IPRewriter::configure("").unwrap_err().0;
-        assert_eq!(
-            e[0].message,
-            "need at least one input spec, one per input port"
-        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(&cfg[e[0].span.clone().unwrap()], "soon");
     }
 }

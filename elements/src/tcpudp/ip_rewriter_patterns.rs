@@ -31,7 +31,7 @@ use nfc_dataplane::args::{split, ConfigError, ConfigErrors};
 
 use super::rewriter_input_spec::{parse_named_pattern, Pattern};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// IPRewriterPatterns's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "specifies shared IPRewriter patterns",
     source: include_str!("ip_rewriter_patterns.rs"),
-    check: |c| IPRewriterPatterns::configure(c).map(|_| ()),
+    check: |c| IPRewriterPatterns::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ use core::time::Duration;
 use nfc_dataplane::args::{split_words, Arg, Args, ConfigError};
 use nfc_dataplane::parse::{self, ParseError};
 
+use crate::ip::arg_types::anno;
+use crate::Ports;
+
 /// How a value is chosen from a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
@@ -403,7 +406,7 @@ pub fn parse_named_pattern(arg: &Arg, config: &str) -> Result<(String, Pattern),
 
 /// Reads every remaining positional argument as an input spec; at least
 /// one is required (one per input port).
-pub fn read_input_specs(args: &mut Args) -> Vec<InputSpec> {
+fn read_input_specs(args: &mut Args) -> Vec<InputSpec> {
     let config = String::from(args.config());
     let mut specs = Vec::new();
     let rest = args.rest();
@@ -430,18 +433,57 @@ fn capacity(s: &str) -> Result<Capacity, ParseError> {
     }
 }
 
-/// Settings every rewriter reads (Click's IPRewriterBase keywords).
+/// What every rewriter reads: its input specs and Click's IPRewriterBase
+/// keywords (CAPACITY, MAPPING_CAPACITY, TIMEOUT, GUARANTEE, REAP_INTERVAL,
+/// REAP_TIME) with DST_ANNO and REPLY_ANNO, which every rewriter also takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RewriterBase {
+    /// One input spec per input port.
+    pub inputs: Vec<InputSpec>,
     /// MAPPING_CAPACITY (or CAPACITY); `None` for unlimited.
     pub capacity: Option<Capacity>,
     /// How often expired flows are removed (REAP_INTERVAL). Default 15 minutes.
     pub reap_interval: Duration,
+    /// The class's flow timeout (TIMEOUT); its default depends on the class.
+    pub timeout: Duration,
+    /// Minimum life of a flow after each packet (GUARANTEE). Default 5 seconds.
+    pub guarantee: Duration,
+    /// Set the destination IP annotation to the new destination (DST_ANNO).
+    /// Default true.
+    pub dst_anno: bool,
+    /// Mark reply-direction packets in this annotation (REPLY_ANNO).
+    pub reply_anno: Option<String>,
 }
 
+/// The keywords [`RewriterBase::read`] takes, for specs' keyword lists.
+pub const BASE_KEYWORDS: [&str; 8] = [
+    "CAPACITY",
+    "MAPPING_CAPACITY",
+    "TIMEOUT",
+    "GUARANTEE",
+    "REAP_INTERVAL",
+    "REAP_TIME",
+    "DST_ANNO",
+    "REPLY_ANNO",
+];
+
+/// The handlers every rewriter has.
+pub const HANDLERS: &[&str] = &[
+    "nmappings (read)",
+    "mapping_failures (read)",
+    "patterns (read)",
+    "size (read)",
+    "capacity (read/write)",
+    "clear (write)",
+    "patternN (read/write)",
+];
+
 impl RewriterBase {
-    /// Reads CAPACITY, MAPPING_CAPACITY, REAP_INTERVAL and REAP_TIME.
-    pub fn read(args: &mut Args) -> RewriterBase {
+    /// Reads the input specs and the shared keywords; `timeout` is the
+    /// class's default flow timeout. Class keywords that refine TIMEOUT or
+    /// GUARANTEE (UDP_TIMEOUT, TCP_GUARANTEE, …) take precedence; the class
+    /// reads them after this.
+    pub fn read(args: &mut Args, timeout: Duration) -> RewriterBase {
         let c1 = args.read("CAPACITY", capacity);
         let c2 = args.read("MAPPING_CAPACITY", capacity);
         let r1 = args.read("REAP_TIME", parse::duration);
@@ -449,6 +491,35 @@ impl RewriterBase {
         RewriterBase {
             capacity: c2.or(c1),
             reap_interval: r2.or(r1).unwrap_or(Duration::from_secs(15 * 60)),
+            timeout: args.read("TIMEOUT", parse::duration).unwrap_or(timeout),
+            guarantee: seconds(args, "GUARANTEE", 5),
+            dst_anno: args.read("DST_ANNO", parse::boolean).unwrap_or(true),
+            reply_anno: args.read("REPLY_ANNO", anno),
+            inputs: read_input_specs(args),
+        }
+    }
+
+    /// The ports the input specs fix: one input per spec, and outputs up to
+    /// the highest output a spec sends to.
+    pub fn ports(&self) -> Ports {
+        let outputs = self
+            .inputs
+            .iter()
+            .map(|s| match s {
+                InputSpec::Pass(o) => o + 1,
+                InputSpec::Keep { foutput, routput }
+                | InputSpec::Pattern {
+                    foutput, routput, ..
+                } => foutput.max(routput) + 1,
+                InputSpec::Drop | InputSpec::Mapper(_) => 1,
+            })
+            .max()
+            .unwrap_or(1);
+        let n = self.inputs.len() as u32;
+        Ports {
+            inputs: Some((n, Some(n))),
+            outputs: Some((outputs, None)),
+            reason: "from the input specs",
         }
     }
 }
@@ -462,20 +533,28 @@ pub struct TcpTimeouts {
     pub nodata: Duration,
     /// Finished flows (TCP_DONE_TIMEOUT). Default 4 minutes.
     pub done: Duration,
-    /// Minimum life of a flow after each packet (TCP_GUARANTEE). Default 5 seconds.
+    /// Minimum life of a flow after each packet (TCP_GUARANTEE or
+    /// GUARANTEE). Default 5 seconds.
     pub guarantee: Duration,
 }
 
 impl TcpTimeouts {
-    /// Reads TIMEOUT, TCP_TIMEOUT, TCP_NODATA_TIMEOUT, TCP_DONE_TIMEOUT and TCP_GUARANTEE.
-    pub fn read(args: &mut Args) -> TcpTimeouts {
-        let t1 = args.read("TIMEOUT", parse::duration);
-        let t2 = args.read("TCP_TIMEOUT", parse::duration);
+    /// TCP flows' default timeout, for [`RewriterBase::read`]: 24 hours.
+    pub const DEFAULT: Duration = Duration::from_secs(86400);
+
+    /// Reads TCP_TIMEOUT, TCP_NODATA_TIMEOUT, TCP_DONE_TIMEOUT and
+    /// TCP_GUARANTEE; TIMEOUT and GUARANTEE, already in `base`, stand in for
+    /// the first and the last.
+    pub fn read(args: &mut Args, base: &RewriterBase) -> TcpTimeouts {
         TcpTimeouts {
-            timeout: t2.or(t1).unwrap_or(Duration::from_secs(86400)),
+            timeout: args
+                .read("TCP_TIMEOUT", parse::duration)
+                .unwrap_or(base.timeout),
             nodata: seconds(args, "TCP_NODATA_TIMEOUT", 300),
             done: seconds(args, "TCP_DONE_TIMEOUT", 240),
-            guarantee: seconds(args, "TCP_GUARANTEE", 5),
+            guarantee: args
+                .read("TCP_GUARANTEE", parse::duration)
+                .unwrap_or(base.guarantee),
         }
     }
 }
@@ -627,5 +706,51 @@ mod tests {
         );
         assert_eq!(capacity("100"), Ok(Capacity::Flows(100)));
         assert!(capacity("1x").is_err());
+    }
+
+    /// Every rewriter class, through its spec's check.
+    const REWRITERS: [&crate::ElementSpec; 6] = [
+        &crate::tcpudp::ip_rewriter::SPEC,
+        &crate::tcpudp::tcp_rewriter::SPEC,
+        &crate::tcpudp::udp_rewriter::SPEC,
+        &crate::icmp::icmp_ping_rewriter::SPEC,
+        &crate::ip::ip_addr_rewriter::SPEC,
+        &crate::ip::ip_addr_pair_rewriter::SPEC,
+    ];
+
+    #[test]
+    fn every_rewriter_reads_the_base() {
+        for spec in REWRITERS {
+            let cfg = "pattern 10.0.0.1 1024-65535 - - 0 3, drop, pass 1, \
+                       TIMEOUT 30, GUARANTEE 2, MAPPING_CAPACITY 1000, DST_ANNO false";
+            let ports = (spec.check)(cfg).unwrap_or_else(|e| panic!("{}: {e:?}", spec.class));
+            assert_eq!(ports.inputs, Some((3, Some(3))), "{}", spec.class);
+            assert_eq!(ports.outputs, Some((4, None)), "{}", spec.class);
+            let mut args = Args::new(cfg);
+            let base = RewriterBase::read(&mut args, Duration::from_secs(1));
+            args.complete().unwrap();
+            assert_eq!(base.inputs.len(), 3);
+            assert_eq!(base.inputs[1], InputSpec::Drop);
+            assert_eq!((base.timeout.as_secs(), base.guarantee.as_secs()), (30, 2));
+            assert_eq!(base.capacity, Some(Capacity::Flows(1000)));
+            assert!(!base.dst_anno);
+        }
+    }
+
+    #[test]
+    fn every_rewriter_reports_every_bad_spec() {
+        for spec in REWRITERS {
+            let cfg = "pattern 10.0.0.1 99999 - - 0 1, keep 0, REAP_INTERVAL x";
+            let e = (spec.check)(cfg).unwrap_err().0;
+            assert_eq!(e.len(), 3, "{}: {e:?}", spec.class);
+            let mut spans: Vec<&str> = e.iter().map(|x| &cfg[x.span.clone().unwrap()]).collect();
+            spans.sort();
+            assert_eq!(spans, ["99999", "keep 0", "x"], "{}", spec.class);
+            let e = (spec.check)("").unwrap_err().0;
+            assert_eq!(
+                e[0].message,
+                "need at least one input spec, one per input port"
+            );
+        }
     }
 }

@@ -30,7 +30,7 @@ use nfc_dataplane::args::{split, ConfigError, ConfigErrors};
 
 use super::rewriter_input_spec::{parse_pattern_with_ports, PatternRef};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// RoundRobinIPMapper's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "round-robin mapper for IPRewriter",
     source: include_str!("round_robin_ip_mapper.rs"),
-    check: |c| RoundRobinIPMapper::configure(c).map(|_| ()),
+    check: |c| RoundRobinIPMapper::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

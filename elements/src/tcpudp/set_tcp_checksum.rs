@@ -27,7 +27,7 @@
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// SetTCPChecksum's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sets TCP packets' checksums",
     source: include_str!("set_tcp_checksum.rs"),
-    check: |c| SetTCPChecksum::configure(c).map(|_| ()),
+    check: |c| SetTCPChecksum::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -23,7 +23,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// SetUDPChecksum's configuration (it takes no arguments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "sets UDP packets' checksums",
     source: include_str!("set_udp_checksum.rs"),
-    check: |c| SetUDPChecksum::configure(c).map(|_| ()),
+    check: |c| SetUDPChecksum::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

@@ -38,8 +38,8 @@
 //!   ways. Default 5 minutes.
 //! - `TCP_DONE_TIMEOUT` *TIME* — timeout of TCP flows after FIN or RST.
 //!   Default 4 minutes.
-//! - `TCP_GUARANTEE` *TIME* — keep each TCP flow at least this long after a
-//!   packet. Default 5 seconds.
+//! - `TCP_GUARANTEE` *TIME* (or `GUARANTEE`) — keep each TCP flow at least
+//!   this long after a packet. Default 5 seconds.
 //! - `REPLY_ANNO` *ANNO* — mark reply-direction packets in this annotation.
 //!
 //! ## Handlers
@@ -56,50 +56,32 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - Output numbers are not checked against the element's output count yet.
-
-use alloc::{string::String, vec::Vec};
+//! - None known.
 
 use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::parse;
 
-use crate::ip::arg_types::anno;
-use crate::tcpudp::rewriter_input_spec::{read_input_specs, InputSpec, RewriterBase, TcpTimeouts};
+use crate::tcpudp::rewriter_input_spec::{RewriterBase, TcpTimeouts, HANDLERS};
 
 use crate::ElementSpec;
 
 /// TCPRewriter's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TCPRewriter {
-    /// One input spec per input port.
-    pub inputs: Vec<InputSpec>,
-    /// Capacity and reaping.
+    /// Input specs, capacity, annotations; `base.timeout` and
+    /// `base.guarantee` are folded into the fields below.
     pub base: RewriterBase,
-    /// Set the destination IP annotation.
-    pub dst_anno: bool,
     /// TCP flow timeouts.
     pub tcp: TcpTimeouts,
-    /// Annotation marking reply packets (REPLY_ANNO), if any.
-    pub reply_anno: Option<String>,
 }
 
 impl TCPRewriter {
     /// Parses the input specs and keywords, reporting every error.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut args = Args::new(config);
-        let base = RewriterBase::read(&mut args);
-        let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
-        let tcp = TcpTimeouts::read(&mut args);
-        let reply_anno = args.read("REPLY_ANNO", anno);
-        let inputs = read_input_specs(&mut args);
+        let base = RewriterBase::read(&mut args, TcpTimeouts::DEFAULT);
+        let tcp = TcpTimeouts::read(&mut args, &base);
         args.complete()?;
-        Ok(TCPRewriter {
-            inputs,
-            base,
-            dst_anno,
-            tcp,
-            reply_anno,
-        })
+        Ok(TCPRewriter { base, tcp })
     }
 }
 
@@ -121,19 +103,12 @@ pub const SPEC: ElementSpec = ElementSpec {
         "TCP_DONE_TIMEOUT",
         "TCP_GUARANTEE",
         "REPLY_ANNO",
+        "GUARANTEE",
     ],
-    handlers: &[
-        "nmappings (read)",
-        "mapping_failures (read)",
-        "patterns (read)",
-        "size (read)",
-        "capacity (read/write)",
-        "clear (write)",
-        "patternN (read/write)",
-    ],
+    handlers: HANDLERS,
     summary: "rewrites TCP packets' addresses, ports and sequence numbers",
     source: include_str!("tcp_rewriter.rs"),
-    check: |c| TCPRewriter::configure(c).map(|_| ()),
+    check: |c| TCPRewriter::configure(c).map(|r| r.base.ports()),
 };
 
 #[cfg(test)]
@@ -146,26 +121,15 @@ mod tests {
             "pattern 10.0.0.1 1024-65535 - - 0 1, drop, TCP_DONE_TIMEOUT 30, DST_ANNO false",
         )
         .unwrap();
-        assert_eq!(c.inputs.len(), 2);
-        assert_eq!(c.inputs[1], InputSpec::Drop);
         assert_eq!(c.tcp.done.as_secs(), 30);
-        assert!(!c.dst_anno);
+        assert!(!c.base.dst_anno);
     }
 
     #[test]
-    fn bad() {
-        let cfg = "pattern 10.0.0.1 99999 - - 0 1, keep 0, TCP_TIMEOUT soon";
+    fn bad_keyword() {
+        let cfg = "drop, TCP_TIMEOUT soon";
         let e = TCPRewriter::configure(cfg).unwrap_err().0;
-        assert_eq!(e.len(), 3, "{e:?}");
-        let spans: Vec<&str> = e.iter().map(|x| &cfg[x.span.clone().unwrap()]).collect();
-        assert!(
-            spans.contains(&"99999") && spans.contains(&"keep 0"),
-            "{spans:?}"
-        );
-        let e = TCPRewriter::configure("").unwrap_err().0;
-        assert_eq!(
-            e[0].message,
-            "need at least one input spec, one per input port"
-        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(&cfg[e[0].span.clone().unwrap()], "soon");
     }
 }

@@ -34,7 +34,7 @@ use nfc_dataplane::parse::{self, ParseError};
 
 use crate::ip::arg_types::port;
 
-use crate::ElementSpec;
+use crate::{ElementSpec, Ports};
 
 /// UDPIPEncap's configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "encapsulates packets in static UDP/IP headers",
     source: include_str!("udp_ip_encap.rs"),
-    check: |c| UDPIPEncap::configure(c).map(|_| ()),
+    check: |c| UDPIPEncap::configure(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]

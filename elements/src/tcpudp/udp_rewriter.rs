@@ -35,8 +35,8 @@
 //!   minutes.
 //! - `UDP_STREAMING_TIMEOUT` *TIME* (or `STREAMING_TIMEOUT`) — timeout of
 //!   streaming UDP flows. Default UDP_TIMEOUT.
-//! - `UDP_GUARANTEE` *TIME* — keep each UDP flow at least this long after a
-//!   packet. Default 5 seconds.
+//! - `UDP_GUARANTEE` *TIME* (or `GUARANTEE`) — keep each UDP flow at least
+//!   this long after a packet. Default 5 seconds.
 //! - `REPLY_ANNO` *ANNO* — mark reply-direction packets in this annotation.
 //!
 //! ## Handlers
@@ -53,62 +53,53 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - Output numbers are not checked against the element's output count yet.
+//! - None known.
 
-use alloc::{string::String, vec::Vec};
 use core::time::Duration;
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::parse;
 
-use crate::ip::arg_types::anno;
-use crate::tcpudp::rewriter_input_spec::{read_input_specs, seconds, InputSpec, RewriterBase};
+use crate::tcpudp::rewriter_input_spec::{RewriterBase, HANDLERS};
 
 use crate::ElementSpec;
 
 /// UDPRewriter's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UDPRewriter {
-    /// One input spec per input port.
-    pub inputs: Vec<InputSpec>,
-    /// Capacity and reaping.
+    /// Input specs, capacity, annotations; `base.timeout` and
+    /// `base.guarantee` are folded into the fields below.
     pub base: RewriterBase,
-    /// Set the destination IP annotation.
-    pub dst_anno: bool,
-    /// Timeout of UDP flows (UDP_TIMEOUT). Default 5 minutes.
+    /// Timeout of UDP flows (UDP_TIMEOUT or TIMEOUT). Default 5 minutes.
     pub udp_timeout: Duration,
-    /// Timeout of streaming UDP flows (UDP_STREAMING_TIMEOUT). Default UDP_TIMEOUT.
+    /// Timeout of streaming UDP flows (UDP_STREAMING_TIMEOUT or
+    /// STREAMING_TIMEOUT). Default the UDP timeout.
     pub udp_streaming_timeout: Duration,
-    /// Minimum life of a UDP flow after each packet (UDP_GUARANTEE). Default 5 seconds.
+    /// Minimum life of a flow after each packet (UDP_GUARANTEE or
+    /// GUARANTEE). Default 5 seconds.
     pub udp_guarantee: Duration,
-    /// Annotation marking reply packets (REPLY_ANNO), if any.
-    pub reply_anno: Option<String>,
 }
 
 impl UDPRewriter {
     /// Parses the input specs and keywords, reporting every error.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut args = Args::new(config);
-        let base = RewriterBase::read(&mut args);
-        let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
-        let t1 = args.read("TIMEOUT", parse::duration);
-        let t2 = args.read("UDP_TIMEOUT", parse::duration);
-        let udp_timeout = t2.or(t1).unwrap_or(Duration::from_secs(300));
+        let base = RewriterBase::read(&mut args, Duration::from_secs(300));
+        let udp_timeout = args
+            .read("UDP_TIMEOUT", parse::duration)
+            .unwrap_or(base.timeout);
         let s1 = args.read("STREAMING_TIMEOUT", parse::duration);
         let s2 = args.read("UDP_STREAMING_TIMEOUT", parse::duration);
         let udp_streaming_timeout = s2.or(s1).unwrap_or(udp_timeout);
-        let udp_guarantee = seconds(&mut args, "UDP_GUARANTEE", 5);
-        let reply_anno = args.read("REPLY_ANNO", anno);
-        let inputs = read_input_specs(&mut args);
+        let udp_guarantee = args
+            .read("UDP_GUARANTEE", parse::duration)
+            .unwrap_or(base.guarantee);
         args.complete()?;
         Ok(UDPRewriter {
-            inputs,
             base,
-            dst_anno,
             udp_timeout,
             udp_streaming_timeout,
             udp_guarantee,
-            reply_anno,
         })
     }
 }
@@ -131,19 +122,12 @@ pub const SPEC: ElementSpec = ElementSpec {
         "STREAMING_TIMEOUT",
         "UDP_GUARANTEE",
         "REPLY_ANNO",
+        "GUARANTEE",
     ],
-    handlers: &[
-        "nmappings (read)",
-        "mapping_failures (read)",
-        "patterns (read)",
-        "size (read)",
-        "capacity (read/write)",
-        "clear (write)",
-        "patternN (read/write)",
-    ],
+    handlers: HANDLERS,
     summary: "rewrites UDP packets' addresses and ports",
     source: include_str!("udp_rewriter.rs"),
-    check: |c| UDPRewriter::configure(c).map(|_| ()),
+    check: |c| UDPRewriter::configure(c).map(|r| r.base.ports()),
 };
 
 #[cfg(test)]
@@ -156,8 +140,6 @@ mod tests {
             "pattern 10.0.0.1 1024-65535 - - 0 1, drop, TIMEOUT 10s, STREAMING_TIMEOUT 2min",
         )
         .unwrap();
-        assert_eq!(c.inputs.len(), 2);
-        assert_eq!(c.inputs[1], InputSpec::Drop);
         assert_eq!(
             (c.udp_timeout.as_secs(), c.udp_streaming_timeout.as_secs()),
             (10, 120)
@@ -165,19 +147,10 @@ mod tests {
     }
 
     #[test]
-    fn bad() {
-        let cfg = "pattern 10.0.0.1 99999 - - 0 1, keep 0, UDP_GUARANTEE -1";
+    fn bad_keyword() {
+        let cfg = "drop, UDP_GUARANTEE -1";
         let e = UDPRewriter::configure(cfg).unwrap_err().0;
-        assert_eq!(e.len(), 3, "{e:?}");
-        let spans: Vec<&str> = e.iter().map(|x| &cfg[x.span.clone().unwrap()]).collect();
-        assert!(
-            spans.contains(&"99999") && spans.contains(&"keep 0"),
-            "{spans:?}"
-        );
-        let e = UDPRewriter::configure("").unwrap_err().0;
-        assert_eq!(
-            e[0].message,
-            "need at least one input spec, one per input port"
-        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(&cfg[e[0].span.clone().unwrap()], "-1");
     }
 }
