@@ -1,7 +1,10 @@
 //! nfc's dataplane runtime (no_std + alloc).
 //!
-//! Today: the argument splitter and the typed configuration parsers that
-//! elements use in `configure`, both on the host (`nfc check`) and at boot.
+//! - [`packet`]: packets with headroom and Click's annotations, in a fixed
+//!   buffer pool; [`batch`]: up to 32 of them moving together.
+//! - [`element`]: the element model (per-packet `process`, batch `push`,
+//!   `pull`, tasks, handlers); [`device`]: the `NetDevice` trait drivers
+//!   implement.
 //!
 //! - [`args`] splits a configuration string into arguments the way Click's
 //!   `cp_argvec` does, keeping each argument's byte range, and provides
@@ -17,4 +20,8 @@
 extern crate alloc;
 
 pub mod args;
+pub mod batch;
+pub mod device;
+pub mod element;
+pub mod packet;
 pub mod parse;
