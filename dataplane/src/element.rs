@@ -18,6 +18,9 @@
 //!   (`c.count`, `c.reset`), as Click's.
 
 use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use core::fmt;
 
 use crate::batch::Batch;
 use crate::packet::{Packet, PacketPool};
@@ -31,8 +34,10 @@ pub enum Out {
     Drop,
 }
 
-/// What an element's task sees of the world.
-#[derive(Clone, Copy, Debug)]
+/// What an element sees of the world when it runs: the time, and the pool
+/// new packets come from. The poll loop refreshes it once per round, so
+/// time is as coarse as a round (Click's jiffies are coarser).
+#[derive(Clone, Copy)]
 pub struct Context {
     /// Monotonic time, nanoseconds.
     pub now: u64,
@@ -40,6 +45,69 @@ pub struct Context {
     pub wall: u64,
     /// The pool new packets come from.
     pub pool: &'static PacketPool,
+    /// Where Print, IPPrint and warnings write their lines.
+    pub console: &'static dyn Console,
+}
+
+/// Where elements' messages go: stderr on linux, the serial or PV console
+/// in images. Each call writes one whole line, without its newline.
+pub trait Console {
+    /// Writes one line.
+    fn line(&self, line: &str);
+}
+
+/// A console that forgets everything.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NullConsole;
+
+impl Console for NullConsole {
+    fn line(&self, _line: &str) {}
+}
+
+/// A console that keeps every line, for tests and tools.
+#[derive(Debug, Default)]
+pub struct Captured {
+    lines: RefCell<Vec<String>>,
+}
+
+impl Captured {
+    /// A new, empty capture that lives for the rest of the program.
+    pub fn leak() -> &'static Captured {
+        alloc::boxed::Box::leak(alloc::boxed::Box::default())
+    }
+
+    /// Takes the lines written so far.
+    pub fn take(&self) -> Vec<String> {
+        core::mem::take(&mut *self.lines.borrow_mut())
+    }
+}
+
+impl Console for Captured {
+    fn line(&self, line: &str) {
+        self.lines.borrow_mut().push(line.into());
+    }
+}
+
+impl Context {
+    /// A context at monotonic and wall-clock time `now` whose console
+    /// discards everything (tests, tools).
+    pub fn at(pool: &'static PacketPool, now: u64) -> Context {
+        Context {
+            now,
+            wall: now,
+            pool,
+            console: &NullConsole,
+        }
+    }
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("now", &self.now)
+            .field("wall", &self.wall)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a handler call failed.
@@ -73,8 +141,8 @@ pub trait Element {
     /// Handles one packet that arrived on push input `input`: changes it
     /// in place and says where it goes. The default passes it to output 0.
     #[inline]
-    fn process(&mut self, input: usize, p: &mut Packet) -> Out {
-        let _ = (input, p);
+    fn process(&mut self, cx: &Context, input: usize, p: &mut Packet) -> Out {
+        let _ = (cx, input, p);
         Out::Port(0)
     }
 
@@ -83,9 +151,9 @@ pub trait Element {
     /// `k`; `outs` has one batch per output, empty on entry). Packets sent
     /// to an output the element does not have are freed.
     #[inline]
-    fn push(&mut self, input: usize, batch: Batch, outs: &mut [Batch]) {
+    fn push(&mut self, cx: &Context, input: usize, batch: Batch, outs: &mut [Batch]) {
         for mut p in batch {
-            if let Out::Port(k) = self.process(input, &mut p) {
+            if let Out::Port(k) = self.process(cx, input, &mut p) {
                 if let Some(out) = outs.get_mut(k) {
                     // An output batch cannot overflow: it receives at most
                     // the packets of one input batch.
@@ -98,8 +166,8 @@ pub trait Element {
     /// Hands out up to `max` packets from pull output `output` (queues).
     /// The default has none.
     #[inline]
-    fn pull(&mut self, output: usize, max: usize) -> Batch {
-        let _ = (output, max);
+    fn pull(&mut self, cx: &Context, output: usize, max: usize) -> Batch {
+        let _ = (cx, output, max);
         Batch::new()
     }
 
@@ -123,6 +191,14 @@ pub trait Element {
     /// True when the element has a task for the poll loop to run.
     fn has_task(&self) -> bool {
         false
+    }
+
+    /// A write-handler call the element asks the runtime to make, once
+    /// (Counter's `COUNT_CALL`, a source's `END_CALL`): `(handler, value)`,
+    /// with `handler` as `element.name` or a global handler. The runtime
+    /// asks after each round.
+    fn take_call(&mut self) -> Option<(String, String)> {
+        None
     }
 
     /// Reads handler `name`.
@@ -161,7 +237,7 @@ mod tests {
     struct EvenOdd;
 
     impl Element for EvenOdd {
-        fn process(&mut self, _input: usize, p: &mut Packet) -> Out {
+        fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
             match p.data()[0] {
                 0xff => Out::Drop,
                 b => Out::Port((b % 2) as usize),
@@ -179,7 +255,7 @@ mod tests {
                 batch.push(pool.alloc_with(&[b]).unwrap()).unwrap();
             }
             let mut outs = [Batch::new(), Batch::new()];
-            EvenOdd.push(0, batch, &mut outs);
+            EvenOdd.push(&Context::at(pool, 0), 0, batch, &mut outs);
             let firsts = |b: &Batch| {
                 b.iter()
                     .map(|p| p.data()[0])
@@ -203,7 +279,7 @@ mod tests {
         let mut batch = Batch::new();
         batch.push(pool.alloc_with(&[1]).unwrap()).unwrap();
         let mut outs = [Batch::new()];
-        EvenOdd.push(0, batch, &mut outs);
+        EvenOdd.push(&Context::at(pool, 0), 0, batch, &mut outs);
         assert!(outs[0].is_empty());
         assert_eq!(pool.available(), 2);
     }

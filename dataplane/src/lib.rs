@@ -21,6 +21,7 @@ extern crate alloc;
 
 pub mod args;
 pub mod batch;
+pub mod checksum;
 pub mod device;
 pub mod element;
 pub mod packet;

@@ -11,6 +11,8 @@ extern crate alloc;
 
 pub mod devices;
 pub mod ethernet;
+#[cfg(test)]
+pub(crate) mod harness;
 pub mod icmp;
 pub mod ip;
 pub mod spec;

@@ -32,6 +32,7 @@
 //! - `DETAILS` *BOOL* — count drops by reason. Default false.
 //!
 //! ## Handlers
+//! - `count` (read) — packets that passed.
 //! - `drops` (read) — packets dropped.
 //! - `drop_details` (read) — drops by reason, when DETAILS is true.
 //!
@@ -42,12 +43,17 @@
 //! ```
 //!
 //! ## Differences from Click
-//! None.
+//! - `VERBOSE` is accepted but prints nothing yet.
 
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::fmt::Write;
 use core::net::Ipv4Addr;
 
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::checksum;
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse::{self, IpPrefix, ParseError};
 
 use super::arg_types::{ipv4_list, prefix_list};
@@ -71,6 +77,52 @@ pub struct CheckIPHeader {
     pub verbose: bool,
     /// Count drops by reason.
     pub details: bool,
+    /// Packets that passed.
+    count: u64,
+    /// Packets that failed, in total and by [`Reason`].
+    drops: u64,
+    reason_drops: [u64; Reason::ALL.len()],
+}
+
+/// Why a packet failed the check, in the order the checks run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// Shorter than an IP header.
+    Tiny,
+    /// Version is not 4.
+    Version,
+    /// Header length below 20 bytes.
+    HeaderLength,
+    /// Total length beyond the packet, or below the header length.
+    Length,
+    /// Wrong header checksum.
+    Checksum,
+    /// Source address is a bad one.
+    Source,
+}
+
+impl Reason {
+    /// Every reason, in order.
+    pub const ALL: [Reason; 6] = [
+        Reason::Tiny,
+        Reason::Version,
+        Reason::HeaderLength,
+        Reason::Length,
+        Reason::Checksum,
+        Reason::Source,
+    ];
+
+    /// Click's wording, as `drop_details` prints it.
+    pub fn text(self) -> &'static str {
+        match self {
+            Reason::Tiny => "tiny packet",
+            Reason::Version => "bad IP version",
+            Reason::HeaderLength => "bad IP header length",
+            Reason::Length => "bad IP length",
+            Reason::Checksum => "bad IP checksum",
+            Reason::Source => "bad source address",
+        }
+    }
 }
 
 enum First {
@@ -128,7 +180,86 @@ impl CheckIPHeader {
             checksum,
             verbose,
             details,
+            count: 0,
+            drops: 0,
+            reason_drops: [0; Reason::ALL.len()],
         })
+    }
+
+    /// Checks the IP header `ip` (the packet from OFFSET on); returns the
+    /// header and total lengths.
+    #[inline]
+    pub fn valid(&self, ip: &[u8]) -> Result<(usize, usize), Reason> {
+        if ip.len() < 20 {
+            return Err(Reason::Tiny);
+        }
+        if ip[0] >> 4 != 4 {
+            return Err(Reason::Version);
+        }
+        let hlen = usize::from(ip[0] & 0x0f) * 4;
+        if hlen < 20 {
+            return Err(Reason::HeaderLength);
+        }
+        let len = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
+        if len > ip.len() || len < hlen {
+            return Err(Reason::Length);
+        }
+        if self.checksum && checksum::checksum(&ip[..hlen]) != 0 {
+            return Err(Reason::Checksum);
+        }
+        if !self.bad_src.is_empty() {
+            let addr = |o: usize| Ipv4Addr::new(ip[o], ip[o + 1], ip[o + 2], ip[o + 3]);
+            if self.bad_src.contains(&addr(12)) && !self.good_dst.contains(&addr(16)) {
+                return Err(Reason::Source);
+            }
+        }
+        Ok((hlen, len))
+    }
+}
+
+impl Element for CheckIPHeader {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        let offset = self.offset as usize;
+        let ip = p.data().get(offset..).unwrap_or_default();
+        match self.valid(ip) {
+            Ok((hlen, len)) => {
+                let dst = Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]);
+                let extra = ip.len() - len;
+                p.take(extra);
+                p.set_network_header(offset, hlen);
+                p.set_dst_ip(dst);
+                self.count += 1;
+                Out::Port(0)
+            }
+            Err(reason) => {
+                self.drops += 1;
+                if self.details {
+                    self.reason_drops[reason as usize] += 1;
+                }
+                Out::Port(1)
+            }
+        }
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        match name {
+            "count" => Ok(self.count.to_string()),
+            "drops" => Ok(self.drops.to_string()),
+            "drop_details" if self.details => {
+                let mut s = String::new();
+                for r in Reason::ALL {
+                    let _ = writeln!(
+                        s,
+                        "{:>15} packets due to: {:>24}",
+                        self.reason_drops[r as usize],
+                        r.text()
+                    );
+                }
+                Ok(s)
+            }
+            _ => Err(HandlerError::NoSuchHandler),
+        }
     }
 }
 
@@ -147,7 +278,7 @@ pub const SPEC: ElementSpec = ElementSpec {
         "DETAILS",
         "CHECKSUM",
     ],
-    handlers: &["drops (read)", "drop_details (read)"],
+    handlers: &["count (read)", "drops (read)", "drop_details (read)"],
     summary: "checks IP header",
     source: include_str!("check_ip_header.rs"),
     check: |c| CheckIPHeader::configure(c).map(|_| Ports::DECLARED),
@@ -187,5 +318,86 @@ mod tests {
         assert_eq!(&cfg[e[1].span.clone().unwrap()], "x");
         assert!(e[1].message.starts_with("OFFSET:"));
         assert_eq!(e[2].hint.as_deref(), Some("did you mean `CHECKSUM`?"));
+    }
+
+    use crate::harness::{self, check_batch_path, ip_checksum, on_port, run_push, udp_frame};
+
+    /// A frame whose IP header is broken in the way `i` picks (0 = valid).
+    fn frame(i: usize) -> alloc::vec::Vec<u8> {
+        let mut f = udp_frame([10, 0, 0, 1], [10, 0, 0, i as u8], 1000, 53, i % 7);
+        match i % 8 {
+            1 => f.truncate(14 + 19),
+            2 => f[14] = 0x65,
+            3 => f[14] = 0x44,
+            4 => f[16] = 0x7f,
+            5 => f[25] ^= 1,
+            6 => f.extend_from_slice(&[0xee; 5]), // trailing bytes: trimmed
+            _ => {}
+        }
+        f
+    }
+
+    #[test]
+    fn sorts_valid_and_broken_headers() {
+        let mut c = CheckIPHeader::configure("14, DETAILS true").unwrap();
+        let pool = harness::pool();
+        let sent = run_push(
+            &mut c,
+            &harness::cx(pool),
+            0,
+            (0..16)
+                .map(|i| pool.alloc_with(&frame(i)).unwrap())
+                .collect(),
+            2,
+        );
+        let good = on_port(&sent, 0);
+        assert_eq!(good.len(), 6, "{sent:?}");
+        for s in &good {
+            assert_eq!(s.network, Some(14));
+            assert_eq!(s.dst_ip, Ipv4Addr::new(10, 0, 0, s.data[33]));
+            assert_eq!(
+                s.data.len(),
+                14 + usize::from(u16::from_be_bytes([s.data[16], s.data[17]])),
+                "trailing bytes trimmed"
+            );
+            assert_eq!(ip_checksum(&s.data[14..34]), 0);
+        }
+        assert_eq!(on_port(&sent, 1).len(), 10);
+        assert_eq!(c.read_handler("count"), Ok("6".into()));
+        assert_eq!(c.read_handler("drops"), Ok("10".into()));
+        let details = c.read_handler("drop_details").unwrap();
+        assert!(
+            details.contains("              2 packets due to:          bad IP checksum"),
+            "{details}"
+        );
+    }
+
+    #[test]
+    fn bad_sources_unless_the_destination_is_good() {
+        let mut c =
+            CheckIPHeader::configure("BADSRC 10.0.0.1, GOODDST 10.0.0.9, OFFSET 14").unwrap();
+        let cx = harness::cx(harness::pool());
+        let mut p = cx
+            .pool
+            .alloc_with(&udp_frame([10, 0, 0, 1], [10, 0, 0, 2], 1, 2, 0))
+            .unwrap();
+        assert_eq!(c.process(&cx, 0, &mut p), Out::Port(1));
+        let mut p = cx
+            .pool
+            .alloc_with(&udp_frame([10, 0, 0, 1], [10, 0, 0, 9], 1, 2, 0))
+            .unwrap();
+        assert_eq!(c.process(&cx, 0, &mut p), Out::Port(0));
+        let mut c = CheckIPHeader::configure("CHECKSUM false").unwrap();
+        let mut f = udp_frame([1, 1, 1, 1], [2, 2, 2, 2], 1, 2, 0);
+        f[24] ^= 0xff;
+        let mut p = cx.pool.alloc_with(&f[14..]).unwrap();
+        assert_eq!(c.process(&cx, 0, &mut p), Out::Port(0));
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        let c = CheckIPHeader::configure("14, DETAILS true").unwrap();
+        check_batch_path(&c, 0, 2, |i, pool| pool.alloc_with(&frame(i)).unwrap());
+        check_batch_path(&c, 0, 1, |i, pool| pool.alloc_with(&frame(i)).unwrap());
     }
 }
