@@ -5,6 +5,8 @@
 //! - [`element`]: the element model (per-packet `process`, batch `push`,
 //!   `pull`, tasks, handlers); [`device`]: the `NetDevice` trait drivers
 //!   implement.
+//! - [`pipeline`]: a running configuration and the poll loop; [`router`]:
+//!   the generic runner, elements held as `dyn Element`.
 //!
 //! - [`args`] splits a configuration string into arguments the way Click's
 //!   `cp_argvec` does, keeping each argument's byte range, and provides
@@ -26,3 +28,5 @@ pub mod device;
 pub mod element;
 pub mod packet;
 pub mod parse;
+pub mod pipeline;
+pub mod router;

@@ -15,6 +15,7 @@ use crate::ElementSpec;
 pub mod address_info;
 pub mod check_paint;
 pub mod classifier;
+mod classifier_program;
 pub mod control_socket;
 pub mod counter;
 pub mod discard;

@@ -1,0 +1,144 @@
+//! A whole configuration at run time, and the poll loop that drives it.
+//!
+//! Generated pipelines (one struct, elements wired by direct calls) and the
+//! generic runner ([`crate::router::Router`]) both implement [`Pipeline`];
+//! every platform runs them with [`run`].
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use alloc::rc::Rc;
+
+use crate::batch::Batch;
+use crate::device::{DeviceStats, NetDevice};
+use crate::element::{Context, HandlerError, TaskResult};
+use crate::packet::PacketPool;
+
+/// One configuration, ready to run.
+pub trait Pipeline {
+    /// Runs every element task once; `Stop` when an element asks the
+    /// configuration to stop.
+    fn run_tasks(&mut self, cx: &Context) -> TaskResult;
+
+    /// Reads `element.handler`.
+    fn read(&self, element: &str, handler: &str) -> Result<String, HandlerError>;
+
+    /// Writes `value` to `element.handler`.
+    fn write(&mut self, element: &str, handler: &str, value: &str) -> Result<(), HandlerError>;
+
+    /// Moves the write-handler calls elements asked for since the last
+    /// time (`COUNT_CALL`, `END_CALL`) into `calls`, as `(handler, value)`.
+    fn take_calls(&mut self, calls: &mut Vec<(String, String)>);
+
+    /// Every element's name and class, in configuration order.
+    fn elements(&self) -> Vec<(&str, &str)>;
+}
+
+/// What the platform gives the poll loop.
+pub trait Platform {
+    /// Monotonic time, nanoseconds.
+    fn now(&self) -> u64;
+
+    /// Wall-clock time, nanoseconds since the Unix epoch.
+    fn wall(&self) -> u64;
+
+    /// Called once per round with the pipeline, for control traffic
+    /// (ControlSocket connections, console commands, a stop signal);
+    /// returns `Some(reason)` to stop.
+    fn poll_control(&mut self, pipeline: &mut dyn Pipeline) -> Option<String>;
+
+    /// Called when a round did no work, to let a host CPU rest (linux) or
+    /// do nothing (images poll without pause).
+    fn idle(&mut self) {}
+}
+
+/// Why [`run`] returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// An element asked to stop (`STOP true`, `stop` handler).
+    Elements,
+    /// The platform stopped it (end of input, a signal, the hypervisor).
+    Platform(String),
+    /// The round limit given to [`run`] was reached.
+    Rounds,
+}
+
+/// The global handlers the poll loop answers itself, as Click's: writing
+/// `stop` stops the configuration.
+fn global_write(handler: &str) -> bool {
+    matches!(handler, "stop" | "stop.run")
+}
+
+/// Runs `pipeline` until an element or the platform stops it, or for at
+/// most `max_rounds` rounds (`None`: no limit). Each round refreshes the
+/// time, runs every task, makes the handler calls elements asked for, and
+/// lets the platform handle control traffic.
+pub fn run(
+    pipeline: &mut dyn Pipeline,
+    platform: &mut dyn Platform,
+    pool: &'static PacketPool,
+    console: &'static dyn crate::element::Console,
+    max_rounds: Option<u64>,
+) -> Stopped {
+    let mut calls = Vec::new();
+    let mut round = 0u64;
+    loop {
+        if max_rounds.is_some_and(|m| round >= m) {
+            return Stopped::Rounds;
+        }
+        round += 1;
+        let cx = Context {
+            now: platform.now(),
+            wall: platform.wall(),
+            pool,
+            console,
+        };
+        let result = pipeline.run_tasks(&cx);
+        pipeline.take_calls(&mut calls);
+        let mut stop = result == TaskResult::Stop;
+        for (handler, value) in calls.drain(..) {
+            if global_write(&handler) {
+                stop = true;
+                continue;
+            }
+            let (element, name) = handler.rsplit_once('.').unwrap_or(("", &handler));
+            if let Err(e) = pipeline.write(element, name, &value) {
+                console.line(&alloc::format!("nfc: call {handler} {value}: {e:?}"));
+            }
+        }
+        if stop {
+            return Stopped::Elements;
+        }
+        if let Some(reason) = platform.poll_control(pipeline) {
+            return Stopped::Platform(reason);
+        }
+        if result == TaskResult::Idle {
+            platform.idle();
+        }
+    }
+}
+
+/// A device shared by the elements that use it (FromDevice and ToDevice
+/// on the same interface), on one core.
+impl<D: NetDevice> NetDevice for Rc<RefCell<D>> {
+    fn rx_burst(&mut self, pool: &'static PacketPool, into: &mut Batch, max: usize) -> usize {
+        self.borrow_mut().rx_burst(pool, into, max)
+    }
+
+    fn tx_burst(&mut self, batch: &mut Batch) -> usize {
+        self.borrow_mut().tx_burst(batch)
+    }
+
+    fn tx_room(&self) -> usize {
+        self.borrow().tx_room()
+    }
+
+    fn mac(&self) -> [u8; 6] {
+        self.borrow().mac()
+    }
+
+    fn stats(&self) -> DeviceStats {
+        self.borrow().stats()
+    }
+}
