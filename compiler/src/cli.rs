@@ -169,3 +169,36 @@ pub fn elements(class: Option<&str>) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// `nfc compile`: checks `input`, generates its pipeline for `plat` and
+/// builds it into `output`.
+pub fn compile(
+    input: &Input,
+    defines: &[(String, String)],
+    plat: crate::codegen::Plat,
+    emit: Option<&std::path::Path>,
+    output: &std::path::Path,
+    color: bool,
+) -> Result<String, String> {
+    let outcome = load(input, defines, false);
+    if !outcome.ok() {
+        return Err(failure(input, &outcome, color));
+    }
+    let mut out = input.source.render(&outcome.diagnostics, color);
+    let built = crate::compile::generate_and_build(
+        &outcome,
+        &input.stem,
+        &input.source.name,
+        plat,
+        emit,
+        output,
+    )?;
+    let _ = writeln!(
+        out,
+        "{}: compiled for --plat {} into {}",
+        input.source.name,
+        plat.name(),
+        built.display()
+    );
+    Ok(out)
+}

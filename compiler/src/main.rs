@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nfc::cli::{self, Input};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// nfc compiles Click configurations into network-function unikernels.
@@ -47,11 +48,40 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Compile a configuration into a program for a platform.
+    Compile {
+        /// The configuration file (`-` for standard input).
+        config: String,
+        /// The platform.
+        #[arg(long, value_enum, default_value_t = PlatArg::Linux)]
+        plat: PlatArg,
+        /// Where to write the program (default: the configuration's stem).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Where to write the generated crate (default: under nfc's target/nfc/).
+        #[arg(long, value_name = "DIR")]
+        emit: Option<PathBuf>,
+    },
+    /// Compile a configuration for linux and run it; arguments after `--`
+    /// go to the program (`--dev eth0=tap0`, `--control tcp:41900`).
+    Run {
+        /// The configuration file (`-` for standard input).
+        config: String,
+        /// Arguments for the program.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// List the element classes nfc knows, or print one class's manual.
     Elements {
         /// A class name, for its full manual.
         class: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlatArg {
+    /// A Linux process (development, tests, benchmarks).
+    Linux,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,6 +122,44 @@ fn main() -> ExitCode {
             };
             cli::graph(&input, &cli.defines, format, color)
         }),
+        Command::Compile {
+            config,
+            plat,
+            output,
+            emit,
+        } => Input::read(&config).and_then(|input| {
+            let plat = match plat {
+                PlatArg::Linux => nfc::codegen::Plat::Linux,
+            };
+            let output = output.unwrap_or_else(|| PathBuf::from(&input.stem));
+            cli::compile(&input, &cli.defines, plat, emit.as_deref(), &output, color)
+        }),
+        Command::Run { config, args } => {
+            return Input::read(&config)
+                .and_then(|input| {
+                    let output = std::env::temp_dir().join(format!("nfc-run-{}", input.stem));
+                    let out = cli::compile(
+                        &input,
+                        &cli.defines,
+                        nfc::codegen::Plat::Linux,
+                        None,
+                        &output,
+                        color,
+                    )?;
+                    eprint!("{out}");
+                    let status = std::process::Command::new(&output)
+                        .args(&args)
+                        .status()
+                        .map_err(|e| format!("nfc: cannot run {}: {e}\n", output.display()))?;
+                    Ok(ExitCode::from(
+                        status.code().unwrap_or(1).clamp(0, 255) as u8
+                    ))
+                })
+                .unwrap_or_else(|e| {
+                    eprint!("{e}");
+                    ExitCode::FAILURE
+                });
+        }
         Command::Elements { class } => cli::elements(class.as_deref()),
     };
     match result {

@@ -9,6 +9,7 @@
 
 extern crate alloc;
 
+pub mod classes;
 pub mod devices;
 pub mod ethernet;
 #[cfg(test)]

@@ -65,6 +65,9 @@ use alloc::vec::Vec;
 use core::ops::Range;
 use nfc_dataplane::args::{Arg, Args, ConfigError, ConfigErrors};
 
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::Packet;
+
 use super::classifier_program::Program;
 use super::{error_hint, sub_span};
 use crate::{ElementSpec, Ports};
@@ -320,6 +323,23 @@ impl Classifier {
     /// The `program` handler: the compiled decision program as text.
     pub fn program(&self) -> String {
         format!("{}", self.program)
+    }
+}
+
+impl Element for Classifier {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        match self.classify(p.data()) {
+            Some(k) => Out::Port(k),
+            None => Out::Drop,
+        }
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        match name {
+            "program" => Ok(self.program()),
+            _ => Err(HandlerError::NoSuchHandler),
+        }
     }
 }
 

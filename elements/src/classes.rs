@@ -1,0 +1,55 @@
+//! The Rust type of every element class that has packet code, under its
+//! Click class name: what generated pipelines name (`nfc_elements::classes::Counter`)
+//! and what the generic runner builds ([`build`]).
+//!
+//! Device elements (FromDevice, ToDevice, FromDump, ToDump) are not here:
+//! each platform provides them on its own devices.
+
+use alloc::boxed::Box;
+use nfc_dataplane::args::ConfigErrors;
+use nfc_dataplane::element::Element;
+
+macro_rules! classes {
+    ($($class:ident => $($path:ident)::+),* $(,)?) => {
+        $(
+            #[doc = concat!("Click's `", stringify!($class), "`.")]
+            pub use crate::$($path)::+ as $class;
+        )*
+
+        /// Every class listed here, in order.
+        pub const CLASSES: &[&str] = &[$(stringify!($class)),*];
+
+        /// Builds an element of class `class` from `config`, boxed for the
+        /// generic runner; `None` when the class has no packet code here.
+        pub fn build(class: &str, config: &str) -> Option<Result<Box<dyn Element>, ConfigErrors>> {
+            match class {
+                $(stringify!($class) => Some(
+                    $class::configure(config).map(|e| Box::new(e) as Box<dyn Element>)
+                ),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+classes! {
+    Counter => standard::counter::Counter,
+    Classifier => standard::classifier::Classifier,
+    CheckIPHeader => ip::check_ip_header::CheckIPHeader,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_class_is_in_the_registry_and_builds() {
+        for class in CLASSES {
+            let spec = crate::lookup(class).unwrap_or_else(|| panic!("{class} has no spec"));
+            assert_eq!(spec.class, *class);
+        }
+        assert!(build("Counter", "").unwrap().is_ok());
+        assert!(build("Counter", "BOGUS 1").unwrap().is_err());
+        assert!(build("NoSuchClass", "").is_none());
+    }
+}
