@@ -188,9 +188,17 @@ pub trait Element {
         TaskResult::Idle
     }
 
-    /// True when the element has a task for the poll loop to run.
+    /// True when the element has a task for the poll loop to run. A source
+    /// whose output is pulled has none: it hands out packets in `pull`.
     fn has_task(&self) -> bool {
         false
+    }
+
+    /// Tells the element how many inputs and outputs the configuration
+    /// gave it (Click's `ninputs()`/`noutputs()`), once, after configure,
+    /// for classes whose port count is a range (Tee, RoundRobinSwitch).
+    fn set_ports(&mut self, ninputs: usize, noutputs: usize) {
+        let _ = (ninputs, noutputs);
     }
 
     /// A write-handler call the element asks the runtime to make, once

@@ -46,6 +46,12 @@ pub const ICMP_PARAMPROB_ANNO: usize = 17;
 /// Byte offset of the fix-IP-source flag annotation (Click's
 /// `FIX_IP_SRC_ANNO_OFFSET`).
 pub const FIX_IP_SRC_ANNO: usize = 18;
+/// Byte offset of the extra-length annotation, a native-endian `u32`
+/// (Click's `EXTRA_LENGTH_ANNO_OFFSET`): bytes a Truncate removed.
+pub const EXTRA_LENGTH_ANNO: usize = 28;
+/// Byte offset of the first-timestamp annotation, native-endian `u64`
+/// nanoseconds (Click's `FIRST_TIMESTAMP_ANNO_OFFSET`).
+pub const FIRST_TIMESTAMP_ANNO: usize = 32;
 
 /// "No header set" for the header offsets.
 const UNSET: u16 = u16::MAX;

@@ -53,6 +53,44 @@ pub trait Platform {
     fn idle(&mut self) {}
 }
 
+/// A program that drives a running configuration: Click's Script and
+/// DriverManager. It reads and writes handlers through the pipeline, and
+/// decides when a driver configuration stops.
+pub trait Driver {
+    /// True for a driver script (DriverManager, `Script(TYPE DRIVER, …)`):
+    /// an element's stop request steps it instead of stopping the
+    /// configuration, which stops when such a script ends.
+    fn is_driver(&self) -> bool;
+
+    /// Runs the script until it waits or ends. Called before the first
+    /// round, on each stop request (for driver scripts), and every round
+    /// while it waits for a time. Returns what the configuration should do.
+    fn step(&mut self, pipeline: &mut dyn Pipeline, cx: &Context, event: DriverEvent)
+        -> DriverStep;
+}
+
+/// Why a driver runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DriverEvent {
+    /// The configuration starts.
+    Start,
+    /// An element asked the configuration to stop.
+    StopRequest,
+    /// A round passed (for timed waits).
+    Round,
+}
+
+/// What a driver wants after a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DriverStep {
+    /// Keep running; the script waits.
+    Wait,
+    /// The script ended (a driver script's end stops the configuration).
+    Ended,
+    /// Stop the configuration now (`stop`).
+    Stop,
+}
+
 /// Why [`run`] returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stopped {
@@ -72,34 +110,64 @@ fn global_write(handler: &str) -> bool {
 
 /// Runs `pipeline` until an element or the platform stops it, or for at
 /// most `max_rounds` rounds (`None`: no limit). Each round refreshes the
-/// time, runs every task, makes the handler calls elements asked for, and
-/// lets the platform handle control traffic.
+/// time, runs every task, makes the handler calls elements asked for, runs
+/// the scripts in `drivers`, and lets the platform handle control traffic.
+///
+/// Stop requests (an element's `TaskResult::Stop`, a write to `stop`) stop
+/// the configuration at once unless a driver script is present; then they
+/// step the driver scripts, and the configuration stops when they have all
+/// ended, as in Click.
 pub fn run(
     pipeline: &mut dyn Pipeline,
     platform: &mut dyn Platform,
     pool: &'static PacketPool,
     console: &'static dyn crate::element::Console,
+    drivers: &mut [alloc::boxed::Box<dyn Driver>],
     max_rounds: Option<u64>,
 ) -> Stopped {
     let mut calls = Vec::new();
     let mut round = 0u64;
+    // Scripts still running, and driver scripts still running.
+    let mut live = alloc::vec![true; drivers.len()];
+    let has_driver = drivers.iter().any(|d| d.is_driver());
+    let mut event = DriverEvent::Start;
     loop {
-        if max_rounds.is_some_and(|m| round >= m) {
-            return Stopped::Rounds;
-        }
-        round += 1;
         let cx = Context {
             now: platform.now(),
             wall: platform.wall(),
             pool,
             console,
         };
+        let mut stop = false;
+        for (d, alive) in drivers.iter_mut().zip(&mut live) {
+            if !*alive || (event == DriverEvent::StopRequest && !d.is_driver()) {
+                continue;
+            }
+            match d.step(pipeline, &cx, event) {
+                DriverStep::Wait => {}
+                DriverStep::Ended => *alive = false,
+                DriverStep::Stop => stop = true,
+            }
+        }
+        let drivers_done = has_driver
+            && drivers
+                .iter()
+                .zip(&live)
+                .all(|(d, alive)| !d.is_driver() || !alive);
+        if stop || drivers_done {
+            return Stopped::Elements;
+        }
+        event = DriverEvent::Round;
+        if max_rounds.is_some_and(|m| round >= m) {
+            return Stopped::Rounds;
+        }
+        round += 1;
         let result = pipeline.run_tasks(&cx);
         pipeline.take_calls(&mut calls);
-        let mut stop = result == TaskResult::Stop;
+        let mut stop_request = result == TaskResult::Stop;
         for (handler, value) in calls.drain(..) {
             if global_write(&handler) {
-                stop = true;
+                stop_request = true;
                 continue;
             }
             let (element, name) = handler.rsplit_once('.').unwrap_or(("", &handler));
@@ -107,8 +175,11 @@ pub fn run(
                 console.line(&alloc::format!("nfc: call {handler} {value}: {e:?}"));
             }
         }
-        if stop {
-            return Stopped::Elements;
+        if stop_request {
+            if !has_driver {
+                return Stopped::Elements;
+            }
+            event = DriverEvent::StopRequest;
         }
         if let Some(reason) = platform.poll_control(pipeline) {
             return Stopped::Platform(reason);

@@ -65,6 +65,8 @@ impl Router {
         pull_through: bool,
     ) -> usize {
         let i = self.nodes.len();
+        let mut element = element;
+        element.set_ports(ninputs, noutputs);
         if element.has_task() {
             self.tasks.push(i);
         }
@@ -147,6 +149,12 @@ impl Pipeline for Router {
         let mut result = TaskResult::Idle;
         for t in 0..self.tasks.len() {
             let e = self.tasks[t];
+            let node = &self.nodes[e];
+            if node.pull_from.is_empty() && node.push_to.iter().all(Option::is_none) {
+                // A source whose outputs are pulled: its packets leave
+                // through `pull`.
+                continue;
+            }
             let wants = self.nodes[e].element.task_wants();
             let pulled = match self.nodes[e].pull_from.first().copied().flatten() {
                 Some(up) if wants > 0 => self.pull(cx, up, wants),

@@ -25,6 +25,8 @@
 //! - none.
 
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::packet::Packet;
 
 use crate::{ElementSpec, Ports};
 
@@ -37,6 +39,15 @@ impl Idle {
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         Args::new(config).complete()?;
         Ok(Idle)
+    }
+}
+
+/// Drops what is pushed in; the default `pull` hands out nothing, and Idle
+/// has no task, so it never emits a packet.
+impl Element for Idle {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, _p: &mut Packet) -> Out {
+        Out::Drop
     }
 }
 
@@ -65,5 +76,27 @@ mod tests {
         let cfg = "1, FOO 2";
         let errs = errors(cfg, Idle::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");
+    }
+
+    use crate::harness::{self, check_batch_path, run_push};
+
+    #[test]
+    fn swallows_everything_and_emits_nothing() {
+        let pool = harness::pool();
+        let cx = harness::cx(pool);
+        let packets = (0..5).map(|i| pool.alloc_with(&[i]).unwrap()).collect();
+        assert!(run_push(&mut Idle, &cx, 1, packets, 2).is_empty());
+        assert_eq!(pool.available(), pool.capacity());
+        assert!(Idle.pull(&cx, 0, 32).is_empty());
+        assert!(!Idle.has_task());
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        for input in [0, 3] {
+            check_batch_path(&Idle, input, 2, |i, pool| {
+                pool.alloc_with(&[i as u8; 3][..i % 3]).unwrap()
+            });
+        }
     }
 }

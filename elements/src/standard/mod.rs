@@ -13,6 +13,7 @@ use nfc_dataplane::args::{Arg, ConfigError};
 use crate::ElementSpec;
 
 pub mod address_info;
+pub mod average_counter;
 pub mod check_paint;
 pub mod classifier;
 mod classifier_program;
@@ -29,6 +30,7 @@ pub mod null;
 pub mod pad;
 pub mod paint;
 pub mod paint_switch;
+pub mod paint_tee;
 pub mod print;
 pub mod prio_sched;
 pub mod queue;
@@ -44,6 +46,7 @@ pub mod strip;
 pub mod strip_to_network_header;
 pub mod switch;
 pub mod tee;
+pub mod timed_source;
 pub mod truncate;
 pub mod unqueue;
 pub mod unstrip;
@@ -52,9 +55,11 @@ pub mod unstrip;
 pub const SPECS: &[&ElementSpec] = &[
     &infinite_source::SPEC,
     &rated_source::SPEC,
+    &timed_source::SPEC,
     &idle::SPEC,
     &discard::SPEC,
     &counter::SPEC,
+    &average_counter::SPEC,
     &queue::SPEC,
     &simple_queue::SPEC,
     &unqueue::SPEC,
@@ -65,6 +70,7 @@ pub const SPECS: &[&ElementSpec] = &[
     &strip_to_network_header::SPEC,
     &paint::SPEC,
     &paint_switch::SPEC,
+    &paint_tee::SPEC,
     &check_paint::SPEC,
     &drop_broadcasts::SPEC,
     &switch::SPEC,

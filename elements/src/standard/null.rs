@@ -24,6 +24,8 @@
 //! - none.
 
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::batch::Batch;
+use nfc_dataplane::element::{Context, Element};
 
 use crate::{ElementSpec, Ports};
 
@@ -36,6 +38,17 @@ impl Null {
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         Args::new(config).complete()?;
         Ok(Null)
+    }
+}
+
+/// Every packet to output 0: the default `process`, and a `push` that
+/// hands the batch on whole.
+impl Element for Null {
+    #[inline]
+    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
+        if let Some(out) = outs.first_mut() {
+            *out = batch;
+        }
     }
 }
 
@@ -64,5 +77,25 @@ mod tests {
         let cfg = "1, FOO 2";
         let errs = errors(cfg, Null::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");
+    }
+
+    use crate::harness::{self, check_batch_path, run_push};
+
+    #[test]
+    fn passes_packets_unchanged() {
+        let pool = harness::pool();
+        let packets = (0..5).map(|i| pool.alloc_with(&[i; 3]).unwrap()).collect();
+        let sent = run_push(&mut Null, &harness::cx(pool), 0, packets, 1);
+        let bytes: alloc::vec::Vec<u8> = sent.iter().map(|s| s.data[2]).collect();
+        assert_eq!(bytes, [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        check_batch_path(&Null, 0, 1, |i, pool| {
+            let mut p = pool.alloc_with(&[i as u8; 12][..i % 12]).unwrap();
+            p.set_paint(i as u8);
+            p
+        });
     }
 }

@@ -28,7 +28,10 @@
 //!   annotation names.
 
 use alloc::format;
+use alloc::string::{String, ToString};
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::{Packet, PAINT_ANNO};
 use nfc_dataplane::parse::{self, ParseError};
 
 use crate::{ElementSpec, Ports};
@@ -44,6 +47,37 @@ pub enum Annotation {
     Paint,
     /// A byte offset into the annotation area.
     Offset(u8),
+}
+
+impl Annotation {
+    /// The annotation byte's offset in the packet's annotation area.
+    #[inline]
+    pub fn offset(self) -> usize {
+        match self {
+            Annotation::Paint => PAINT_ANNO,
+            Annotation::Offset(n) => usize::from(n),
+        }
+    }
+
+    /// The annotation's value in `p`.
+    #[inline]
+    pub fn get(self, p: &Packet) -> u8 {
+        // Offsets are below ANNO_AREA_SIZE, the size of the area.
+        p.anno().get(self.offset()).copied().unwrap_or(0)
+    }
+
+    /// Sets the annotation in `p` to `value`.
+    #[inline]
+    pub fn set(self, p: &mut Packet, value: u8) {
+        if let Some(b) = p.anno_mut().get_mut(self.offset()) {
+            *b = value;
+        }
+    }
+}
+
+/// Reads a `color` handler value: a number from 0 to 255.
+pub(crate) fn color_value(value: &str) -> Result<u8, HandlerError> {
+    parse::unsigned::<u8>(value.trim()).map_err(|e| HandlerError::Invalid(e.message))
 }
 
 /// Parses an annotation: `PAINT` or a byte offset below [`ANNO_AREA_SIZE`].
@@ -88,6 +122,29 @@ impl Paint {
             color: color.unwrap_or_default(),
             anno,
         })
+    }
+}
+
+impl Element for Paint {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        self.anno.set(p, self.color);
+        Out::Port(0)
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        match name {
+            "color" => Ok(self.color.to_string()),
+            _ => Err(HandlerError::NoSuchHandler),
+        }
+    }
+
+    fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
+        match name {
+            "color" => self.color = color_value(value)?,
+            _ => return Err(HandlerError::NoSuchHandler),
+        }
+        Ok(())
     }
 }
 
@@ -137,5 +194,53 @@ mod tests {
         assert!(has(&errs, "annotation area", "48"), "{errs:?}");
         let errs = errors("", Paint::configure(""));
         assert!(errs[0].0.contains("COLOR"), "{errs:?}");
+    }
+
+    use crate::harness::{self, check_batch_path, run_push};
+
+    #[test]
+    fn paints_every_packet() {
+        let mut p = Paint::configure("7").unwrap();
+        let pool = harness::pool();
+        let packets = (0..3)
+            .map(|i| {
+                let mut q = pool.alloc_with(&[i as u8; 10]).unwrap();
+                q.set_paint(i as u8);
+                q
+            })
+            .collect();
+        let sent = run_push(&mut p, &harness::cx(pool), 0, packets, 1);
+        assert_eq!(sent.len(), 3);
+        assert!(sent.iter().all(|s| s.paint == 7));
+        assert_eq!(sent[2].data, [2; 10]);
+    }
+
+    #[test]
+    fn writes_other_annotation_bytes() {
+        let mut p = Paint::configure("9, ANNO 20").unwrap();
+        let cx = harness::cx(harness::pool());
+        let mut q = cx.pool.alloc_with(&[1]).unwrap();
+        q.set_paint(3);
+        assert_eq!(p.process(&cx, 0, &mut q), Out::Port(0));
+        assert_eq!((q.anno()[20], q.paint()), (9, 3));
+    }
+
+    #[test]
+    fn color_handler() {
+        let mut p = Paint::configure("1").unwrap();
+        p.write_handler("color", " 200\n").unwrap();
+        assert_eq!(p.read_handler("color"), Ok("200".into()));
+        assert!(p.write_handler("color", "300").is_err());
+        assert_eq!(p.read_handler("colour"), Err(HandlerError::NoSuchHandler));
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        let p = Paint::configure("COLOR 5").unwrap();
+        check_batch_path(&p, 0, 1, |i, pool| {
+            let mut q = pool.alloc_with(&[0u8; 40][..i % 40]).unwrap();
+            q.set_paint(i as u8);
+            q
+        });
     }
 }

@@ -7,23 +7,32 @@
 //! Ports: no inputs, 1 output (`0/1`). Processing: agnostic (`a/a`).
 //!
 //! Emits packets holding DATA at RATE packets per second (or at BANDWIDTH
-//! bytes per second), stopping after LIMIT packets when LIMIT is not
-//! negative.
+//! bytes per second, that is BANDWIDTH divided by the packet length
+//! packets per second), stopping after LIMIT packets when LIMIT is not
+//! negative; then it can stop the router (STOP) or call a write handler
+//! (END_CALL). The rate is kept by a token bucket, as in Click: it starts
+//! with one token and holds two (RATE below 200) or 10 ms worth. RATE 0
+//! means as fast as possible. Each packet's timestamp annotation is set to
+//! the time it was made.
 //!
 //! ## Keywords
-//! - `DATA` *data* — packet contents; default: 64 bytes of filler.
+//! - `DATA` *data* — packet contents; default: Click's 69 bytes of filler
+//!   text.
 //! - `RATE` *unsigned* — packets per second; default 10.
 //! - `LIMIT` *integer* — packets to send; default -1 (no limit).
 //! - `ACTIVE` *boolean* — whether packets are sent; default true.
 //! - `BANDWIDTH` *bandwidth* — a byte rate (`10Mbps`) instead of RATE.
-//! - `DATASIZE` *integer* — pad or cut DATA to this many bytes; default -1.
+//! - `DATASIZE` *integer* — pad (by repeating DATA) or cut DATA to this
+//!   many bytes; default -1.
 //! - `STOP` *boolean* — stop the router after LIMIT packets; default false.
 //! - `END_CALL` *handler [value]* — write handler called after LIMIT packets.
 //!
 //! ## Handlers
 //! - `count` (read) — packets sent.
 //! - `reset` (write) — zero `count` and start sending again.
-//! - `data`, `datasize`, `rate`, `limit`, `active` (read/write) — the settings.
+//! - `rate` (read/write) — packets per second (writing sets a packet rate).
+//! - `data`, `datasize`, `limit`, `active` (read/write) — the settings, as
+//!   for every source; `-1` reads as "none".
 //!
 //! ## Examples
 //! ```click
@@ -32,13 +41,23 @@
 //!
 //! ## Differences from Click
 //! - giving both RATE and BANDWIDTH is an error (Click lets BANDWIDTH win).
+//! - END_CALL is nfc's (InfiniteSource's); STOP and END_CALL are mutually
+//!   exclusive.
+//! - Packets are at most 1920 bytes: longer DATA or DATASIZE is a
+//!   configuration error.
+//! - A task run emits every packet that is due (up to a batch of 32), where
+//!   Click emits one per run.
+//! - The packet length handler is `datasize` (Click's deprecated name);
+//!   Click's `length` is not provided.
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use alloc::string::{String, ToString};
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
+use nfc_dataplane::batch::{Batch, BURST};
+use nfc_dataplane::element::{Context, Element, HandlerError, TaskResult};
 use nfc_dataplane::parse;
 
-use super::infinite_source::limit_and_size;
+use super::infinite_source::Source;
+use super::rated_splitter::TokenBucket;
 use crate::{ElementSpec, Ports};
 
 /// How fast RatedSource sends.
@@ -50,23 +69,29 @@ pub enum Rate {
     Bandwidth(u64),
 }
 
-/// RatedSource's configuration.
+/// RatedSource's configuration and its state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RatedSource {
-    /// Packet contents; `None` means the default filler.
-    pub data: Option<Vec<u8>>,
+    /// DATA, DATASIZE, LIMIT, ACTIVE, STOP, END_CALL and the count.
+    pub source: Source,
     /// The sending rate.
     pub rate: Rate,
-    /// Packets to send; `None` means no limit.
-    pub limit: Option<u64>,
-    /// Whether packets are sent.
-    pub active: bool,
-    /// Length packets are padded or cut to; `None` keeps DATA's length.
-    pub datasize: Option<u32>,
-    /// Stop the router after LIMIT packets.
-    pub stop: bool,
-    /// Write handler (and value) called after LIMIT packets.
-    pub end_call: Option<String>,
+    bucket: TokenBucket,
+}
+
+/// The token bucket Click's RatedSource uses for `rate` with packets of
+/// `source`'s length, starting with `tokens` tokens.
+fn bucket(rate: Rate, source: &Source, tokens: u64) -> TokenBucket {
+    let (pps, burst) = match rate {
+        Rate::Packets(r) => (u64::from(r), 0),
+        Rate::Bandwidth(b) => {
+            let len = source.packet_len().max(1) as u64;
+            // Click: at least two packets' worth of DATASIZE bytes.
+            (b / len, source.datasize.map_or(0, |d| 2 * u64::from(d)))
+        }
+    };
+    let capacity = if pps < 200 { 2 } else { pps / 100 }.max(burst);
+    TokenBucket::new(pps, capacity, tokens)
 }
 
 impl RatedSource {
@@ -91,17 +116,85 @@ impl RatedSource {
             (Some(r), None) => Rate::Packets(r),
             (None, None) => Rate::Packets(10),
         };
+        let source = Source::new(&mut args, data, limit, active, datasize, stop, end_call);
         args.complete()?;
-        let (limit, datasize) = limit_and_size(limit, datasize);
         Ok(RatedSource {
-            data,
+            bucket: bucket(rate, &source, 1),
+            source,
             rate,
-            limit,
-            active,
-            datasize,
-            stop,
-            end_call,
         })
+    }
+
+    /// The packets due now, at most `max` (and a batch), within LIMIT.
+    fn due(&mut self, now: u64, max: usize) -> usize {
+        self.bucket.refill(now);
+        let n = self.source.allowed(max);
+        n.min(usize::try_from(self.bucket.tokens()).unwrap_or(n))
+    }
+}
+
+impl Element for RatedSource {
+    fn has_task(&self) -> bool {
+        true
+    }
+
+    /// Emits the packets due (at most a batch) to output 0; once LIMIT
+    /// packets are out, returns Stop with STOP, or has END_CALL made.
+    fn run_task(&mut self, cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
+        if self.source.allowed(BURST) == 0 {
+            return self.source.task_end();
+        }
+        let n = self.due(cx.now, BURST);
+        let before = self.source.count();
+        let result = self.source.emit_to(cx, n, outs);
+        self.bucket.remove_if(self.source.count() - before);
+        result
+    }
+
+    fn pull(&mut self, cx: &Context, _output: usize, max: usize) -> Batch {
+        let n = self.due(cx.now, max);
+        if n == 0 && self.source.allowed(max) > 0 {
+            // Not due yet. (With nothing allowed, `Source::pull` handles
+            // the end of LIMIT.)
+            return Batch::new();
+        }
+        let out = self.source.pull(cx, n);
+        self.bucket.remove_if(out.len() as u64);
+        out
+    }
+
+    fn take_call(&mut self) -> Option<(String, String)> {
+        self.source.take_call()
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        match name {
+            "rate" => Ok(self.bucket.rate().to_string()),
+            _ => self.source.read_handler(name),
+        }
+    }
+
+    fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
+        let tokens = match name {
+            "rate" => {
+                let r = parse::unsigned::<u32>(value.trim())
+                    .map_err(|e| HandlerError::Invalid(e.message))?;
+                self.rate = Rate::Packets(r);
+                self.bucket.tokens()
+            }
+            // Click restarts with one token on reset and on activation.
+            "reset" | "active" => {
+                self.source.write_handler(name, value)?;
+                1
+            }
+            // DATA and DATASIZE change the packet rate of a BANDWIDTH.
+            _ => {
+                self.source.write_handler(name, value)?;
+                self.bucket.tokens()
+            }
+        };
+        self.bucket = bucket(self.rate, &self.source, tokens).with_clock(&self.bucket);
+        Ok(())
     }
 }
 
@@ -138,16 +231,18 @@ pub const SPEC: ElementSpec = ElementSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::harness;
     use crate::standard::testing::{errors, has};
 
     #[test]
     fn values() {
         let s = RatedSource::configure("").unwrap();
-        assert_eq!((s.rate, s.limit), (Rate::Packets(10), None));
+        assert_eq!((s.rate, s.source.limit), (Rate::Packets(10), None));
         let s = RatedSource::configure("\\<0800>, 1000, 5000").unwrap();
-        assert_eq!((s.rate, s.limit), (Rate::Packets(1000), Some(5000)));
+        assert_eq!((s.rate, s.source.limit), (Rate::Packets(1000), Some(5000)));
         let s = RatedSource::configure("BANDWIDTH 8kbps").unwrap();
         assert_eq!(s.rate, Rate::Bandwidth(1000));
+        assert_eq!(s.read_handler("rate"), Ok((1000 / 69).to_string()));
     }
 
     #[test]
@@ -157,5 +252,80 @@ mod tests {
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(has(&errs, "not both", "1Mbps"), "{errs:?}");
         assert!(has(&errs, "", "x"), "{errs:?}");
+        let cfg = "DATASIZE 2000, STOP true, END_CALL a.b";
+        let errs = errors(cfg, RatedSource::configure(cfg));
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(has(&errs, "do not fit", "2000"), "{errs:?}");
+    }
+
+    const MS: u64 = 1_000_000;
+
+    /// Runs the task every millisecond for `ms` milliseconds; returns the
+    /// packets made and the last result.
+    fn run_for(s: &mut RatedSource, ms: u64) -> (usize, TaskResult) {
+        let pool = harness::pool();
+        let mut made = 0;
+        let mut last = TaskResult::Idle;
+        for t in 0..ms {
+            let cx = Context::at(pool, t * MS);
+            let mut outs = [Batch::new()];
+            last = s.run_task(&cx, Batch::new(), &mut outs);
+            made += outs[0].len();
+        }
+        (made, last)
+    }
+
+    #[test]
+    fn keeps_the_rate() {
+        let mut s = RatedSource::configure("RATE 1000").unwrap();
+        let (made, _) = run_for(&mut s, 1000);
+        assert!((995..=1001).contains(&made), "{made}");
+        let mut s = RatedSource::configure("RATE 100").unwrap();
+        assert!((99..=101).contains(&run_for(&mut s, 1000).0));
+        // Bandwidth: 69-byte packets at 69 kB/s are 1000 packets a second.
+        let mut s = RatedSource::configure("BANDWIDTH 69000Bps").unwrap();
+        assert!((995..=1001).contains(&run_for(&mut s, 1000).0));
+        // RATE 0: a batch every run.
+        let mut s = RatedSource::configure("RATE 0").unwrap();
+        assert_eq!(run_for(&mut s, 3).0, 3 * BURST);
+    }
+
+    #[test]
+    fn limit_stop_and_end_call() {
+        let mut s = RatedSource::configure("RATE 1000, LIMIT 10, STOP true").unwrap();
+        assert_eq!(run_for(&mut s, 30), (10, TaskResult::Stop));
+        let mut s = RatedSource::configure("RATE 1000, LIMIT 10, END_CALL x.y z").unwrap();
+        assert_eq!(run_for(&mut s, 30), (10, TaskResult::Idle));
+        assert_eq!(s.take_call(), Some(("x.y".into(), "z".into())));
+        assert_eq!(s.read_handler("count"), Ok("10".into()));
+        s.write_handler("reset", "").unwrap();
+        assert_eq!(s.source.count(), 0);
+    }
+
+    #[test]
+    fn pulled_at_the_rate() {
+        let mut s = RatedSource::configure("RATE 1000, LIMIT 500, STOP true").unwrap();
+        let pool = harness::pool();
+        let mut made = 0;
+        for t in 0..1000 {
+            made += s.pull(&Context::at(pool, t * MS), 0, 32).len();
+        }
+        assert_eq!(made, 500);
+        assert_eq!(s.take_call(), Some(("stop".into(), String::new())));
+    }
+
+    #[test]
+    fn handlers() {
+        let mut s = RatedSource::configure("RATE 5").unwrap();
+        s.write_handler("rate", "2000").unwrap();
+        assert_eq!(s.read_handler("rate"), Ok("2000".into()));
+        assert!(s.write_handler("rate", "fast").is_err());
+        s.write_handler("limit", "3").unwrap();
+        assert_eq!(s.read_handler("limit"), Ok("3".into()));
+        s.write_handler("active", "false").unwrap();
+        assert_eq!(run_for(&mut s, 10).0, 0);
+        s.write_handler("data", "xy").unwrap();
+        assert_eq!(s.read_handler("data"), Ok("xy".into()));
+        assert_eq!(s.read_handler("burst"), Err(HandlerError::NoSuchHandler));
     }
 }

@@ -24,10 +24,16 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - none.
+//! - "The current time" is the time the poll loop read at the start of the
+//!   round, the same for every packet of a batch.
+//! - The first-timestamp annotation holds nanoseconds since the epoch as
+//!   eight bytes at offset 32 of the annotation area (Click's offset, but
+//!   Click stores a `Timestamp` there).
 
 use core::time::Duration;
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
 
 use crate::{ElementSpec, Ports};
@@ -41,6 +47,20 @@ pub struct SetTimestamp {
     pub first: bool,
 }
 
+pub use nfc_dataplane::packet::FIRST_TIMESTAMP_ANNO;
+
+/// The first-timestamp annotation of `p`, nanoseconds since the epoch.
+pub fn first_timestamp(p: &Packet) -> u64 {
+    let mut b = [0; 8];
+    b.copy_from_slice(&p.anno()[FIRST_TIMESTAMP_ANNO..FIRST_TIMESTAMP_ANNO + 8]);
+    u64::from_ne_bytes(b)
+}
+
+/// Sets the first-timestamp annotation of `p`.
+pub fn set_first_timestamp(p: &mut Packet, ns: u64) {
+    p.anno_mut()[FIRST_TIMESTAMP_ANNO..FIRST_TIMESTAMP_ANNO + 8].copy_from_slice(&ns.to_ne_bytes());
+}
+
 impl SetTimestamp {
     /// Parses SetTimestamp's configuration string.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
@@ -49,6 +69,23 @@ impl SetTimestamp {
         let first = args.read("FIRST", parse::boolean).unwrap_or(false);
         args.complete()?;
         Ok(SetTimestamp { timestamp, first })
+    }
+}
+
+impl Element for SetTimestamp {
+    #[inline]
+    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        let ns = match self.timestamp {
+            // Times past the year 2554 do not fit; they saturate.
+            Some(t) => u64::try_from(t.as_nanos()).unwrap_or(u64::MAX),
+            None => cx.wall,
+        };
+        if self.first {
+            set_first_timestamp(p, ns);
+        } else {
+            p.set_timestamp(ns);
+        }
+        Out::Port(0)
     }
 }
 
@@ -87,5 +124,40 @@ mod tests {
         let errs = errors(cfg, SetTimestamp::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].1, "yesterday");
+    }
+
+    use crate::harness::{self, check_batch_path};
+
+    #[test]
+    fn sets_the_time() {
+        let pool = harness::pool();
+        let mut cx = harness::cx(pool);
+        cx.wall = 1_700_000_000_123_456_789;
+        let mut p = pool.alloc_with(&[1]).unwrap();
+        assert_eq!(
+            SetTimestamp::default().process(&cx, 0, &mut p),
+            Out::Port(0)
+        );
+        assert_eq!(p.timestamp(), cx.wall);
+        let mut fixed = SetTimestamp::configure("1.5").unwrap();
+        fixed.process(&cx, 0, &mut p);
+        assert_eq!(p.timestamp(), 1_500_000_000);
+        let mut first = SetTimestamp::configure("FIRST true").unwrap();
+        first.process(&cx, 0, &mut p);
+        assert_eq!(
+            (p.timestamp(), first_timestamp(&p)),
+            (1_500_000_000, cx.wall)
+        );
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        for cfg in ["", "10.25", "FIRST true"] {
+            check_batch_path(&SetTimestamp::configure(cfg).unwrap(), 0, 1, |i, pool| {
+                let mut p = pool.alloc_with(&[i as u8; 3][..i % 3]).unwrap();
+                p.set_timestamp(i as u64);
+                p
+            });
+        }
     }
 }

@@ -25,8 +25,10 @@
 //! - none.
 
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::packet::Packet;
 
-use super::switch::read_output;
+use super::switch::{read_output, to_output};
 use crate::{ElementSpec, Ports};
 
 /// StaticSwitch's configuration.
@@ -43,6 +45,13 @@ impl StaticSwitch {
         let output = read_output(&mut args, true).unwrap_or(None);
         args.complete()?;
         Ok(StaticSwitch { output })
+    }
+}
+
+impl Element for StaticSwitch {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, _p: &mut Packet) -> Out {
+        to_output(self.output)
     }
 }
 
@@ -77,5 +86,29 @@ mod tests {
         let cfg = "OUTPUT -7";
         let errs = errors(cfg, StaticSwitch::configure(cfg));
         assert!(has(&errs, "out of range", "-7"), "{errs:?}");
+    }
+
+    use crate::harness::{self, check_batch_path, on_port, run_push};
+
+    #[test]
+    fn fixed_output() {
+        let pool = harness::pool();
+        let mut ss = StaticSwitch::configure("1").unwrap();
+        let packets = (0..5).map(|i| pool.alloc_with(&[i]).unwrap()).collect();
+        let sent = run_push(&mut ss, &harness::cx(pool), 0, packets, 2);
+        assert_eq!(on_port(&sent, 1).len(), 5);
+        let mut ss = StaticSwitch::configure("-1").unwrap();
+        let packets = (0..5).map(|i| pool.alloc_with(&[i]).unwrap()).collect();
+        assert!(run_push(&mut ss, &harness::cx(pool), 0, packets, 2).is_empty());
+        assert_eq!(pool.available(), pool.capacity());
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        for cfg in ["0", "1", "-1"] {
+            check_batch_path(&StaticSwitch::configure(cfg).unwrap(), 0, 2, |i, pool| {
+                pool.alloc_with(&[i as u8; 4][..i % 4]).unwrap()
+            });
+        }
     }
 }

@@ -25,6 +25,8 @@
 //! - none.
 
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
 
 use crate::{ElementSpec, Ports};
@@ -46,6 +48,14 @@ impl Strip {
         Ok(Strip {
             length: length.unwrap_or_default(),
         })
+    }
+}
+
+impl Element for Strip {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        p.pull(self.length as usize);
+        Out::Port(0)
     }
 }
 
@@ -82,5 +92,33 @@ mod tests {
         let errs = errors(cfg, Strip::configure(cfg));
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].1, "14x");
+    }
+
+    use crate::harness::{self, check_batch_path, run_push};
+
+    #[test]
+    fn strips_and_keeps_the_bytes_in_the_headroom() {
+        let mut s = Strip::configure("14").unwrap();
+        let pool = harness::pool();
+        let frame = crate::harness::udp_frame([1, 2, 3, 4], [5, 6, 7, 8], 1, 2, 3);
+        let packets = alloc::vec![
+            pool.alloc_with(&frame).unwrap(),
+            pool.alloc_with(&frame[..10]).unwrap(),
+        ];
+        let sent = run_push(&mut s, &harness::cx(pool), 0, packets, 1);
+        assert_eq!(sent[0].data, frame[14..]);
+        assert!(sent[1].data.is_empty(), "a short packet loses everything");
+        let cx = harness::cx(pool);
+        let mut p = pool.alloc_with(&frame).unwrap();
+        s.process(&cx, 0, &mut p);
+        assert!(p.unpull(14));
+        assert_eq!(p.data(), &frame[..]);
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        check_batch_path(&Strip::configure("4").unwrap(), 0, 1, |i, pool| {
+            pool.alloc_with(&[i as u8; 9][..i % 9]).unwrap()
+        });
     }
 }
