@@ -98,6 +98,15 @@ struct Slot {
     buf: [u8; BUF_SIZE],
 }
 
+impl Slot {
+    /// Header offset `h` if it is set and inside the data (a header that
+    /// was stripped or trimmed away is gone).
+    #[inline]
+    fn within(&self, h: u16) -> Option<usize> {
+        (h != UNSET && h >= self.head && h <= self.tail).then_some(h as usize)
+    }
+}
+
 /// A fixed set of packet buffers, allocated once.
 ///
 /// Created with [`PacketPool::new`], which leaks it: a pool lives as long as
@@ -406,7 +415,7 @@ impl Packet {
     #[inline]
     pub fn network_offset(&self) -> Option<usize> {
         let s = self.slot();
-        (s.net != UNSET && s.net >= s.head).then(|| (s.net - s.head) as usize)
+        s.within(s.net).map(|n| n - s.head as usize)
     }
 
     /// The bytes from the network header to the end, if the header is set
@@ -414,36 +423,37 @@ impl Packet {
     #[inline]
     pub fn network(&self) -> Option<&[u8]> {
         let s = self.slot();
-        (s.net != UNSET && s.net >= s.head).then(|| &s.buf[s.net as usize..s.tail as usize])
+        s.within(s.net).map(|n| &s.buf[n..s.tail as usize])
     }
 
     /// The bytes from the network header to the end, writable.
     #[inline]
     pub fn network_mut(&mut self) -> Option<&mut [u8]> {
         let s = self.slot_mut();
-        (s.net != UNSET && s.net >= s.head).then(|| &mut s.buf[s.net as usize..s.tail as usize])
+        let tail = s.tail as usize;
+        s.within(s.net).map(|n| &mut s.buf[n..tail])
     }
 
     /// The network header's length (up to the transport header), if set.
     #[inline]
     pub fn network_header_len(&self) -> Option<usize> {
         let s = self.slot();
-        (s.net != UNSET && s.trans != UNSET && s.net >= s.head).then(|| (s.trans - s.net) as usize)
+        Some(s.within(s.trans)? - s.within(s.net)?)
     }
 
     /// The bytes from the transport header to the end, if set.
     #[inline]
     pub fn transport(&self) -> Option<&[u8]> {
         let s = self.slot();
-        (s.trans != UNSET && s.trans >= s.head).then(|| &s.buf[s.trans as usize..s.tail as usize])
+        s.within(s.trans).map(|t| &s.buf[t..s.tail as usize])
     }
 
     /// The bytes from the transport header to the end, writable.
     #[inline]
     pub fn transport_mut(&mut self) -> Option<&mut [u8]> {
         let s = self.slot_mut();
-        (s.trans != UNSET && s.trans >= s.head)
-            .then(|| &mut s.buf[s.trans as usize..s.tail as usize])
+        let tail = s.tail as usize;
+        s.within(s.trans).map(|t| &mut s.buf[t..tail])
     }
 
     /// The network header and the rest, writable, split at the transport
@@ -451,10 +461,7 @@ impl Packet {
     #[inline]
     pub fn network_and_transport_mut(&mut self) -> Option<(&mut [u8], &mut [u8])> {
         let s = self.slot_mut();
-        if s.net == UNSET || s.trans == UNSET || s.net < s.head {
-            return None;
-        }
-        let (net, trans, tail) = (s.net as usize, s.trans as usize, s.tail as usize);
+        let (net, trans, tail) = (s.within(s.net)?, s.within(s.trans)?, s.tail as usize);
         Some(s.buf[net..tail].split_at_mut(trans - net))
     }
 
@@ -638,6 +645,22 @@ mod tests {
             (a.len(), b.len())
         };
         assert_eq!((ip, tp), (20, 26));
+    }
+
+    #[test]
+    fn trimmed_away_headers_are_gone() {
+        let pool = PacketPool::new(1);
+        let mut p = pool.alloc_with(&[0u8; 60]).unwrap();
+        p.set_network_header(14, 20);
+        p.take(40);
+        assert_eq!(p.network().unwrap().len(), 6);
+        assert!(p.transport().is_none());
+        assert!(p.network_header_len().is_none());
+        assert!(p.network_and_transport_mut().is_none());
+        p.take(10);
+        assert!(p.network().is_none());
+        assert!(p.network_mut().is_none());
+        assert!(p.network_offset().is_none());
     }
 
     #[test]

@@ -33,6 +33,8 @@ macro_rules! classes {
 }
 
 classes! {
+    ARPQuerier => ethernet::arp_querier::ARPQuerier,
+    ARPResponder => ethernet::arp_responder::ARPResponder,
     AverageCounter => standard::average_counter::AverageCounter,
     CheckIPHeader => ip::check_ip_header::CheckIPHeader,
     CheckPaint => standard::check_paint::CheckPaint,
@@ -40,7 +42,11 @@ classes! {
     Counter => standard::counter::Counter,
     Discard => standard::discard::Discard,
     DropBroadcasts => standard::drop_broadcasts::DropBroadcasts,
+    EtherEncap => ethernet::ether_encap::EtherEncap,
+    EtherMirror => ethernet::ether_mirror::EtherMirror,
+    EtherRewrite => ethernet::ether_rewrite::EtherRewrite,
     HashSwitch => standard::hash_switch::HashSwitch,
+    HostEtherFilter => ethernet::host_ether_filter::HostEtherFilter,
     Idle => standard::idle::Idle,
     InfiniteSource => standard::infinite_source::InfiniteSource,
     Meter => standard::meter::Meter,
