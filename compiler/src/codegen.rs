@@ -39,7 +39,14 @@ impl Plat {
     /// Element classes the platform provides itself (devices, files).
     fn classes(self) -> &'static [&'static str] {
         match self {
-            Plat::Linux => &["FromDevice", "ToDevice", "PollDevice", "FromDump", "ToDump"],
+            Plat::Linux => &[
+                "FromDevice",
+                "ToDevice",
+                "PollDevice",
+                "FromDump",
+                "ToDump",
+                "ControlSocket",
+            ],
         }
     }
 }
@@ -594,13 +601,9 @@ mod tests {
 
     #[test]
     fn wires_outputs_to_the_next_push_function() {
-        let code = generated(
-            "c :: Classifier(12/0800, -); Idle -> c; \
-             c[0] -> chk :: CheckIPHeader(14) -> cnt :: Counter -> Idle; c[1] -> Idle;",
-        );
-        // Idle has no packet code yet: the error names it.
-        let err = code.unwrap_err();
-        assert!(err.contains("`Idle@2` :: Idle"), "{err}");
+        // A class without packet code yet: the error names the element.
+        let err = generated("Idle -> rw :: IPRewriter(pass 0) -> Discard;").unwrap_err();
+        assert!(err.contains("`rw` :: IPRewriter"), "{err}");
         let code = generated(
             "c :: Classifier(12/0800, -); FromDump(f.pcap) -> c; \
              c[0] -> chk :: CheckIPHeader(14) -> cnt :: Counter -> ToDump(a.pcap); c[1] -> ToDump(b.pcap);",

@@ -9,11 +9,13 @@
 //!
 //! Reads the packets of a pcap file (written by `tcpdump -w`, ToDump or
 //! Wireshark; micro- or nanosecond timestamps, either byte order) and emits
-//! them in order, with their timestamp annotations set and any bytes the
-//! capture cut off recorded as extra length. With TIMING it keeps the
-//! file's pacing; with STOP it asks the router to stop at the end of the
-//! file. With FORCE_IP only IP packets leave output 0 and the others go
-//! out output 1 (or are dropped).
+//! them in order, up to 32 each time its task runs, with their timestamp
+//! annotations set and any bytes the capture cut off recorded as extra
+//! length; raw IP packets also get their network header annotation. With TIMING it keeps the file's pacing; with STOP it asks
+//! the router to stop at the end of the file, after calling END_CALL. With
+//! FORCE_IP only IP packets leave output 0 and the others go out output 1
+//! (or are dropped). When output 0 is pulled, each pull reads packets from
+//! the file and there is no task.
 //!
 //! ## Keywords
 //! - `FILENAME` *string* — the pcap file; mandatory.
@@ -49,8 +51,11 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - linux platform only; compressed (gzip, bzip2) files are not read.
-//! - `MMAP` is checked and ignored.
+//! - linux platform only; compressed (gzip, bzip2) and pcapng files are
+//!   not read; link types are Ethernet and raw IP only.
+//! - a record longer than a packet buffer (1920 bytes) is cut, with a
+//!   warning; the bytes cut count as extra length.
+//! - `MMAP` is checked and ignored: the file is read through a window.
 
 use alloc::string::String;
 use core::time::Duration;

@@ -12,14 +12,17 @@
 //! header and must match the packets: `ETHER` for frames with an Ethernet
 //! header, `IP` for bare IP packets. When the element has an output, every
 //! packet continues out of it after being written; with no output in pull
-//! context it pulls packets itself. `-` as FILENAME writes to standard output.
+//! context it pulls packets itself. A packet without a timestamp
+//! annotation is written with the current time. `-` as FILENAME writes to
+//! standard output. The file is flushed when the configuration stops.
 //!
 //! ## Keywords
 //! - `FILENAME` *string* — the file; mandatory.
 //! - `SNAPLEN` *unsigned* — bytes kept per packet; default 2000 (0 = all).
 //! - `ENCAP` — `ETHER` (default) or `IP`.
 //! - `USE_ENCAP_FROM` *element names* — take ENCAP from these elements'
-//!   `encap` handlers (FromDump, FromDevice); not with ENCAP.
+//!   `encap` handlers (FromDump, FromDevice) when the configuration
+//!   starts; they must agree; not with ENCAP.
 //! - `EXTRA_LENGTH` *boolean* — add packets' extra-length annotations to
 //!   the recorded length; default true.
 //! - `UNBUFFERED` *boolean* — flush after every packet; default false.
@@ -37,6 +40,7 @@
 //!
 //! ## Differences from Click
 //! - linux platform only; ENCAP accepts only ETHER and IP (no FDDI, 802.11 …).
+//! - `UNBUFFERED` flushes after every batch of packets.
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -1,0 +1,980 @@
+//! Click's ControlSocket protocol, over TCP on 127.0.0.1 or a Unix socket.
+//!
+//! A [`Session`] is the protocol alone: bytes in, bytes out, handler calls
+//! on a [`Pipeline`]; it knows no socket, so another transport (a serial
+//! console) can carry it. [`Control`] holds the listening sockets and
+//! their connections, all non-blocking, and is polled once per round (at
+//! most every millisecond while the loop is busy). [`ControlSocket`] is
+//! the element that opens one.
+//!
+//! The protocol (Click's `ControlSocket` manual, version 1.3): the server
+//! greets with `Click::ControlSocket/1.3`; each command is one line (ended
+//! by CR, LF or CRLF); each reply is lines `CODE text` (`CODE-text` for all
+//! but the last), ended by CRLF, and for reads a `DATA n` line followed by
+//! n bytes. Commands: `READ`/`GET`, `WRITE`/`SET`, `READDATA`,
+//! `WRITEDATA`/`SETDATA`, `READUNTIL`, `WRITEUNTIL`, `CHECKREAD`,
+//! `CHECKWRITE`, `LLRPC` (refused: 501), `HELP`, `QUIT`/`CLOSE`. Codes: 200
+//! OK, 500 syntax error, 501 unimplemented, 510 no such element, 511 no
+//! such handler, 520 handler error, 530 permission denied.
+//!
+//! Handler names are `element.handler`, `N.handler` (the Nth element,
+//! from 1) or a global handler: `version`, `list`, `classes` (read) and
+//! `stop` (write: stops the configuration). Every element also has the
+//! read handlers `name`, `class` and `handlers`, as in Click.
+
+use std::fmt::Write as _;
+use std::io::{self, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::FileTypeExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
+
+use nfc_dataplane::element::{Console, Element, HandlerError};
+use nfc_dataplane::pipeline::Pipeline;
+use nfc_elements::standard::control_socket::{ControlSocket as Config, Endpoint};
+
+use crate::platform::Linux;
+
+/// The greeting, without its CRLF.
+pub const BANNER: &str = "Click::ControlSocket/1.3";
+
+/// Reply codes (Click's `CSERR_*`).
+mod code {
+    pub const OK: u16 = 200;
+    pub const SYNTAX: u16 = 500;
+    pub const UNIMPLEMENTED: u16 = 501;
+    pub const NO_SUCH_ELEMENT: u16 = 510;
+    pub const NO_SUCH_HANDLER: u16 = 511;
+    pub const HANDLER_ERROR: u16 = 520;
+    pub const PERMISSION: u16 = 530;
+}
+
+/// The most bytes of unanswered input a connection may hold (a WRITEDATA
+/// of a large rule set fits; a client that sends endlessly does not).
+const MAX_INPUT: usize = 1 << 20;
+
+/// One connection's protocol state.
+#[derive(Debug)]
+pub struct Session {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    read_only: bool,
+    /// The client said QUIT: close once the output is sent.
+    quit: bool,
+}
+
+/// What a handler name refers to.
+enum Target {
+    /// A global handler.
+    Global(String),
+    /// An element's handler: `(element name, class, handler)`.
+    Element(String, String, String),
+}
+
+/// What a command found in the input.
+enum Parsed {
+    /// Nothing more to do until more input arrives.
+    Wait,
+    /// One command was handled.
+    Done,
+}
+
+impl Session {
+    /// A new session, its greeting already queued.
+    pub fn new(read_only: bool) -> Session {
+        Session {
+            input: Vec::new(),
+            output: format!("{BANNER}\r\n").into_bytes(),
+            read_only,
+            quit: false,
+        }
+    }
+
+    /// True once the client said QUIT (or sent too much).
+    pub fn is_done(&self) -> bool {
+        self.quit
+    }
+
+    /// Bytes to send to the client.
+    pub fn output(&self) -> &[u8] {
+        &self.output
+    }
+
+    /// Forgets the first `n` bytes of [`Session::output`] (they were sent).
+    pub fn consume_output(&mut self, n: usize) {
+        self.output.drain(..n.min(self.output.len()));
+    }
+
+    /// Takes bytes from the client and answers every complete command in
+    /// them; `eof` says the client will send nothing more. Returns
+    /// `Some(reason)` when a command asked the configuration to stop.
+    pub fn feed(&mut self, bytes: &[u8], eof: bool, pipeline: &mut dyn Pipeline) -> Option<String> {
+        if self.quit {
+            return None;
+        }
+        self.input.extend_from_slice(bytes);
+        if self.input.len() > MAX_INPUT {
+            self.reply(code::SYNTAX, "Too much input");
+            self.quit = true;
+            return None;
+        }
+        let mut stop = None;
+        while !self.quit && !self.input.is_empty() {
+            match self.command(eof, pipeline, &mut stop) {
+                Parsed::Wait => break,
+                Parsed::Done => {}
+            }
+        }
+        stop
+    }
+
+    fn reply(&mut self, code: u16, text: &str) {
+        self.message(code, text, false);
+    }
+
+    fn message(&mut self, code: u16, text: &str, more: bool) {
+        let sep = if more { '-' } else { ' ' };
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        self.output
+            .extend_from_slice(format!("{code}{sep}{text}\r\n").as_bytes());
+    }
+
+    fn data(&mut self, data: &[u8]) {
+        self.output
+            .extend_from_slice(format!("DATA {}\r\n", data.len()).as_bytes());
+        self.output.extend_from_slice(data);
+    }
+
+    /// Handles the first command of the input, if it is complete.
+    fn command(
+        &mut self,
+        eof: bool,
+        pipeline: &mut dyn Pipeline,
+        stop: &mut Option<String>,
+    ) -> Parsed {
+        let Some(end) = self.input.iter().position(|&b| b == b'\r' || b == b'\n') else {
+            if !eof {
+                return Parsed::Wait;
+            }
+            // The last line, without its end.
+            let line = std::mem::take(&mut self.input);
+            self.run(&line, &[], eof, pipeline, stop);
+            return Parsed::Done;
+        };
+        let mut next = end + 1;
+        if self.input[end] == b'\r' && self.input.get(next) == Some(&b'\n') {
+            next += 1;
+        } else if self.input[end] == b'\r' && next == self.input.len() && !eof {
+            // A CR that may be the start of a CRLF: wait for the next byte.
+            return Parsed::Wait;
+        }
+        let line = self.input[..end].to_vec();
+        let rest = self.input[next..].to_vec();
+        match self.run(&line, &rest, eof, pipeline, stop) {
+            Some(_) if self.quit => {
+                self.input.clear();
+                Parsed::Done
+            }
+            Some(used) => {
+                self.input.drain(..next + used);
+                Parsed::Done
+            }
+            None => Parsed::Wait,
+        }
+    }
+
+    /// Runs command `line`, with `rest` the input after it; returns how
+    /// many bytes of `rest` it used, or `None` to wait for more input.
+    fn run(
+        &mut self,
+        line: &[u8],
+        rest: &[u8],
+        eof: bool,
+        pipeline: &mut dyn Pipeline,
+        stop: &mut Option<String>,
+    ) -> Option<usize> {
+        let line = String::from_utf8_lossy(line);
+        let words: Vec<&str> = line.split_ascii_whitespace().collect();
+        let Some(first) = words.first() else {
+            return Some(0);
+        };
+        // The text after the handler name, as Click takes it.
+        let args = |n: usize| -> String {
+            let mut text: &str = &line;
+            for w in &words[..n] {
+                text = &text[text.find(w).unwrap_or(0) + w.len()..];
+            }
+            text.trim().to_string()
+        };
+        match first.to_ascii_uppercase().as_str() {
+            cmd @ ("READ" | "GET" | "WRITE" | "SET") => {
+                if words.len() < 2 {
+                    self.reply(code::SYNTAX, "Wrong number of arguments");
+                } else if cmd.starts_with('W') || cmd.starts_with('S') {
+                    self.write(words[1], &args(2), pipeline, stop);
+                } else {
+                    self.read(words[1], pipeline);
+                }
+                Some(0)
+            }
+            cmd @ ("READDATA" | "WRITEDATA" | "SETDATA") => {
+                let len = match (words.len(), words.get(2).map(|w| w.parse::<usize>())) {
+                    (3, Some(Ok(len))) => len,
+                    (3, _) => {
+                        self.reply(code::SYNTAX, &format!("Syntax error in '{cmd}'"));
+                        return Some(0);
+                    }
+                    _ => {
+                        self.reply(code::SYNTAX, "Wrong number of arguments");
+                        return Some(0);
+                    }
+                };
+                if rest.len() < len {
+                    if !eof {
+                        return None;
+                    }
+                    self.reply(code::SYNTAX, "Not enough data");
+                    return Some(rest.len());
+                }
+                let data = String::from_utf8_lossy(&rest[..len]).into_owned();
+                if cmd.starts_with('R') {
+                    self.read(words[1], pipeline);
+                } else {
+                    self.write(words[1], &data, pipeline, stop);
+                }
+                Some(len)
+            }
+            cmd @ ("READUNTIL" | "WRITEUNTIL") => {
+                if words.len() < 2 {
+                    self.reply(code::SYNTAX, "Wrong number of arguments");
+                    return Some(0);
+                }
+                let until = args(2);
+                let Some((data, used)) = until_line(rest, &until) else {
+                    if !eof {
+                        return None;
+                    }
+                    self.reply(code::SYNTAX, "Connection closed");
+                    return Some(rest.len());
+                };
+                let data = String::from_utf8_lossy(data).into_owned();
+                if cmd.starts_with('R') {
+                    self.read(words[1], pipeline);
+                } else {
+                    self.write(words[1], &data, pipeline, stop);
+                }
+                Some(used)
+            }
+            cmd @ ("CHECKREAD" | "CHECKWRITE") => {
+                if words.len() != 2 {
+                    self.reply(code::SYNTAX, "Wrong number of arguments");
+                } else {
+                    self.check(words[1], cmd == "CHECKWRITE", pipeline);
+                }
+                Some(0)
+            }
+            "LLRPC" => {
+                if words.len() != 2 && words.len() != 3 {
+                    self.reply(code::SYNTAX, "Wrong number of arguments");
+                    return Some(0);
+                }
+                let len = match words.get(2).map(|w| w.parse::<usize>()) {
+                    None => 0,
+                    Some(Ok(len)) => len,
+                    Some(Err(_)) => {
+                        self.reply(code::SYNTAX, "Syntax error in 'llrpc'");
+                        return Some(0);
+                    }
+                };
+                if rest.len() < len && !eof {
+                    return None;
+                }
+                let name = words[1].split('#').next().unwrap_or_default();
+                if find_element(pipeline, name).is_none() {
+                    self.reply(code::NO_SUCH_ELEMENT, &format!("No element named '{name}'"));
+                } else {
+                    self.reply(
+                        code::UNIMPLEMENTED,
+                        &format!(
+                            "Cannot call LLRPC '{}' remotely (nfc has no LLRPCs)",
+                            words[1]
+                        ),
+                    );
+                }
+                Some(len.min(rest.len()))
+            }
+            "QUIT" | "CLOSE" => {
+                if words.len() != 1 {
+                    self.reply(code::SYNTAX, "Bad command syntax");
+                }
+                self.reply(code::OK, "Goodbye!");
+                self.quit = true;
+                Some(0)
+            }
+            "HELP" => {
+                for line in [
+                    "Commands supported:",
+                    "READ handler [arg...]   call read handler, return DATA",
+                    "READDATA handler len    call read handler, return DATA",
+                    "READUNTIL handler term  call read handler, return DATA",
+                    "WRITE handler [arg...]  call write handler",
+                    "WRITEDATA handler len   call write handler, pass len data bytes",
+                    "WRITEUNTIL handler term call write handler, take data until term",
+                    "CHECKREAD handler       check if read handler is valid",
+                    "CHECKWRITE handler      check if write handler is valid",
+                ] {
+                    self.message(code::OK, line, true);
+                }
+                self.reply(code::OK, "QUIT                    close connection");
+                Some(0)
+            }
+            _ => {
+                let cmd = first.to_ascii_uppercase();
+                self.reply(
+                    code::UNIMPLEMENTED,
+                    &format!("Command '{cmd}' unimplemented"),
+                );
+                Some(0)
+            }
+        }
+    }
+
+    /// Resolves handler name `full`, replying with an error when it names
+    /// no element.
+    fn target(&mut self, full: &str, pipeline: &dyn Pipeline) -> Option<Target> {
+        let canonical = match full.find('.') {
+            Some(0) => &full[1..],
+            Some(1) if full.starts_with('0') => &full[2..],
+            _ => full,
+        };
+        let Some((element, handler)) = canonical.split_once('.') else {
+            return Some(Target::Global(canonical.into()));
+        };
+        match find_element(pipeline, element) {
+            Some((name, class)) => Some(Target::Element(name, class, handler.into())),
+            None => {
+                self.reply(
+                    code::NO_SUCH_ELEMENT,
+                    &format!("No element named '{element}'"),
+                );
+                None
+            }
+        }
+    }
+
+    fn read(&mut self, full: &str, pipeline: &dyn Pipeline) {
+        let Some(target) = self.target(full, pipeline) else {
+            return;
+        };
+        let result = match &target {
+            Target::Global(h) => global_read(h, pipeline),
+            Target::Element(name, class, h) => match h.as_str() {
+                "name" => Ok(name.clone()),
+                "class" => Ok(class.clone()),
+                "handlers" => Ok(handler_list(class)),
+                _ => {
+                    if spec_access(class, h) == Some((false, true)) {
+                        self.reply(code::PERMISSION, &format!("Handler '{full}' write-only"));
+                        return;
+                    }
+                    pipeline.read(name, h)
+                }
+            },
+        };
+        match result {
+            Ok(data) => {
+                self.reply(code::OK, &format!("Read handler '{full}' OK"));
+                self.data(data.as_bytes());
+            }
+            Err(HandlerError::NoSuchHandler) => {
+                self.reply(code::NO_SUCH_HANDLER, &format!("No handler named '{full}'"));
+            }
+            Err(HandlerError::Invalid(why)) => {
+                self.message(
+                    code::HANDLER_ERROR,
+                    &format!("Read handler '{full}' error:"),
+                    true,
+                );
+                self.reply(code::HANDLER_ERROR, &why);
+            }
+        }
+    }
+
+    fn write(
+        &mut self,
+        full: &str,
+        value: &str,
+        pipeline: &mut dyn Pipeline,
+        stop: &mut Option<String>,
+    ) {
+        let Some(target) = self.target(full, pipeline) else {
+            return;
+        };
+        let result = match &target {
+            Target::Global(h) if matches!(h.as_str(), "stop" | "stop.run") => {
+                if self.read_only {
+                    Err(None)
+                } else {
+                    *stop = Some("control".into());
+                    Ok(())
+                }
+            }
+            Target::Global(_) => Err(Some(HandlerError::NoSuchHandler)),
+            Target::Element(_, class, h) if spec_access(class, h) == Some((true, false)) => {
+                self.reply(code::PERMISSION, &format!("Handler '{full}' read-only"));
+                return;
+            }
+            Target::Element(..) if self.read_only => Err(None),
+            Target::Element(name, _, h) => pipeline.write(name, h, value).map_err(Some),
+        };
+        match result {
+            Ok(()) => self.reply(code::OK, &format!("Write handler '{full}' OK")),
+            Err(None) => self.reply(code::PERMISSION, &format!("Permission denied for '{full}'")),
+            Err(Some(HandlerError::NoSuchHandler)) => {
+                self.reply(code::NO_SUCH_HANDLER, &format!("No handler named '{full}'"));
+            }
+            Err(Some(HandlerError::Invalid(why))) => {
+                self.message(
+                    code::HANDLER_ERROR,
+                    &format!("Write handler '{full}' error:"),
+                    true,
+                );
+                self.reply(code::HANDLER_ERROR, &why);
+            }
+        }
+    }
+
+    fn check(&mut self, full: &str, write: bool, pipeline: &dyn Pipeline) {
+        let Some(target) = self.target(full, pipeline) else {
+            return;
+        };
+        let (readable, writable) = match &target {
+            Target::Global(h) => match h.as_str() {
+                "version" | "list" | "classes" => (true, false),
+                "stop" => (false, true),
+                _ => (false, false),
+            },
+            Target::Element(_, _, h) if matches!(h.as_str(), "name" | "class" | "handlers") => {
+                (true, false)
+            }
+            Target::Element(name, class, h) => {
+                spec_access(class, h).unwrap_or_else(|| (pipeline.read(name, h).is_ok(), false))
+            }
+        };
+        let kind = if write { "write" } else { "read" };
+        if write && writable && self.read_only {
+            self.reply(code::PERMISSION, &format!("Permission denied for '{full}'"));
+        } else if (write && writable) || (!write && readable) {
+            let kind = if write { "Write" } else { "Read" };
+            self.reply(code::OK, &format!("{kind} handler '{full}' OK"));
+        } else if readable || writable {
+            self.reply(
+                code::NO_SUCH_HANDLER,
+                &format!("Handler '{full}' not {kind}able"),
+            );
+        } else {
+            self.reply(
+                code::NO_SUCH_HANDLER,
+                &format!("No {kind} handler named '{full}'"),
+            );
+        }
+    }
+}
+
+/// The data of a READUNTIL/WRITEUNTIL in `rest`: the bytes before the
+/// first line equal to `until` (trailing spaces ignored; a blank line when
+/// `until` is empty), and how many bytes that used up.
+fn until_line<'a>(rest: &'a [u8], until: &str) -> Option<(&'a [u8], usize)> {
+    let mut start = 0;
+    while start < rest.len() {
+        let end = rest[start..]
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n')
+            .map(|i| start + i)?;
+        let mut next = end + 1;
+        if rest[end] == b'\r' && rest.get(next) == Some(&b'\n') {
+            next += 1;
+        }
+        let line = String::from_utf8_lossy(&rest[start..end]);
+        if line.trim_end() == until.trim_end() {
+            return Some((&rest[..start], next));
+        }
+        start = next;
+    }
+    None
+}
+
+/// The element named `name` (or numbered `name`, from 1): its name and
+/// class.
+fn find_element(pipeline: &dyn Pipeline, name: &str) -> Option<(String, String)> {
+    let elements = pipeline.elements();
+    let by_name = elements.iter().find(|(n, _)| *n == name);
+    let by_number = || {
+        name.parse::<usize>()
+            .ok()
+            .filter(|&i| i >= 1)
+            .and_then(|i| elements.get(i - 1))
+    };
+    by_name
+        .or_else(by_number)
+        .map(|(n, c)| (n.to_string(), c.to_string()))
+}
+
+/// Whether handler `handler` of class `class` is (readable, writable), by
+/// the class's spec; `None` when the spec does not list it.
+fn spec_access(class: &str, handler: &str) -> Option<(bool, bool)> {
+    let spec = nfc_elements::lookup(class)?;
+    spec.handlers.iter().find_map(|h| {
+        let (name, access) = h.split_once(' ')?;
+        (name == handler).then_some(match access {
+            "(read)" => (true, false),
+            "(write)" => (false, true),
+            _ => (true, true),
+        })
+    })
+}
+
+/// Click's `handlers` handler: one `name<TAB>flags` line per handler.
+fn handler_list(class: &str) -> String {
+    let mut out = String::from("name\tr\nclass\tr\nhandlers\tr\n");
+    if let Some(spec) = nfc_elements::lookup(class) {
+        for h in spec.handlers {
+            if let Some((name, access)) = h.split_once(' ') {
+                let flags = match access {
+                    "(read)" => "r",
+                    "(write)" => "w",
+                    _ => "rw",
+                };
+                let _ = writeln!(out, "{name}\t{flags}");
+            }
+        }
+    }
+    out
+}
+
+/// The global read handlers.
+fn global_read(handler: &str, pipeline: &dyn Pipeline) -> Result<String, HandlerError> {
+    let elements = pipeline.elements();
+    match handler {
+        "version" => Ok(env!("CARGO_PKG_VERSION").into()),
+        "list" => {
+            let mut out = format!("{}\n", elements.len());
+            for (name, _) in &elements {
+                let _ = writeln!(out, "{name}");
+            }
+            Ok(out)
+        }
+        "classes" => {
+            let mut out = String::new();
+            for spec in nfc_elements::all() {
+                let _ = writeln!(out, "{}", spec.class);
+            }
+            Ok(out)
+        }
+        _ => Err(HandlerError::NoSuchHandler),
+    }
+}
+
+/// A listening socket.
+#[derive(Debug)]
+enum Listener {
+    Tcp(TcpListener),
+    /// The socket and its path, removed when the listener goes.
+    Unix(UnixListener, PathBuf),
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Listener::Unix(_, path) = self {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A client connection.
+#[derive(Debug)]
+enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            Stream::Unix(s) => s.read(buf),
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.write(buf),
+            Stream::Unix(s) => s.write(buf),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Connection {
+    stream: Stream,
+    session: Session,
+    /// The client closed its side.
+    eof: bool,
+}
+
+/// One open control socket and its clients.
+#[derive(Debug)]
+struct Socket {
+    listener: Listener,
+    read_only: bool,
+    /// Log connections opened and closed (VERBOSE).
+    verbose: bool,
+    connections: Vec<Connection>,
+}
+
+/// Every control socket of the platform.
+#[derive(Debug, Default)]
+pub struct Control {
+    sockets: Vec<Socket>,
+}
+
+/// Most connections accepted per poll, and most bytes read from one
+/// connection per poll: a busy client cannot hold the poll loop.
+const ACCEPTS_PER_POLL: usize = 8;
+const READ_PER_POLL: usize = 4096;
+
+impl Control {
+    /// True when no control socket is open.
+    pub fn is_empty(&self) -> bool {
+        self.sockets.is_empty()
+    }
+
+    /// Opens a control socket at `endpoint`; `verbose` logs connections.
+    pub fn listen(
+        &mut self,
+        endpoint: &Endpoint,
+        read_only: bool,
+        verbose: bool,
+    ) -> Result<(), String> {
+        let listener = match endpoint {
+            Endpoint::Tcp(port) => {
+                let l = TcpListener::bind((Ipv4Addr::LOCALHOST, *port))
+                    .map_err(|e| format!("ControlSocket: TCP port {port}: {e}"))?;
+                l.set_nonblocking(true)
+                    .map_err(|e| format!("ControlSocket: {e}"))?;
+                Listener::Tcp(l)
+            }
+            Endpoint::Unix(path) => {
+                // A socket left behind by an earlier run is replaced; any
+                // other file is not touched.
+                if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket()) {
+                    let _ = std::fs::remove_file(path);
+                }
+                let l =
+                    UnixListener::bind(path).map_err(|e| format!("ControlSocket: {path}: {e}"))?;
+                l.set_nonblocking(true)
+                    .map_err(|e| format!("ControlSocket: {e}"))?;
+                Listener::Unix(l, path.into())
+            }
+        };
+        self.sockets.push(Socket {
+            listener,
+            read_only,
+            verbose,
+            connections: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Where the sockets listen (`tcp:127.0.0.1:PORT`, `unix:PATH`).
+    pub fn addresses(&self) -> Vec<String> {
+        self.sockets
+            .iter()
+            .map(|s| match &s.listener {
+                Listener::Tcp(l) => match l.local_addr() {
+                    Ok(SocketAddr::V4(a)) => format!("tcp:{a}"),
+                    Ok(a) => format!("tcp:{a}"),
+                    Err(_) => "tcp:?".into(),
+                },
+                Listener::Unix(_, p) => format!("unix:{}", p.display()),
+            })
+            .collect()
+    }
+
+    /// Accepts new clients, answers their commands and sends what is
+    /// pending, without blocking; `Some(reason)` when a client asked the
+    /// configuration to stop.
+    pub fn poll(&mut self, pipeline: &mut dyn Pipeline, console: &dyn Console) -> Option<String> {
+        let mut stop = None;
+        for socket in &mut self.sockets {
+            for _ in 0..ACCEPTS_PER_POLL {
+                let accepted = match &socket.listener {
+                    Listener::Tcp(l) => l.accept().and_then(|(s, _)| {
+                        s.set_nonblocking(true)?;
+                        let _ = s.set_nodelay(true);
+                        Ok(Stream::Tcp(s))
+                    }),
+                    Listener::Unix(l, _) => l.accept().and_then(|(s, _)| {
+                        s.set_nonblocking(true)?;
+                        Ok(Stream::Unix(s))
+                    }),
+                };
+                match accepted {
+                    Ok(stream) => {
+                        if socket.verbose {
+                            console.line("nfc: ControlSocket: connection opened");
+                        }
+                        socket.connections.push(Connection {
+                            stream,
+                            session: Session::new(socket.read_only),
+                            eof: false,
+                        });
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) => {
+                        console.line(&format!("nfc: ControlSocket: accept: {e}"));
+                        break;
+                    }
+                }
+            }
+            socket.connections.retain_mut(|c| {
+                let keep = c.serve(pipeline, &mut stop);
+                if !keep && socket.verbose {
+                    console.line("nfc: ControlSocket: connection closed");
+                }
+                keep
+            });
+        }
+        stop
+    }
+}
+
+impl Connection {
+    /// Reads, answers and writes once; false when the connection is over.
+    fn serve(&mut self, pipeline: &mut dyn Pipeline, stop: &mut Option<String>) -> bool {
+        let mut buf = [0u8; READ_PER_POLL];
+        if !self.eof && !self.session.is_done() {
+            match self.stream.read(&mut buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    if let Some(s) = self.session.feed(&[], true, pipeline) {
+                        *stop = Some(s);
+                    }
+                }
+                Ok(n) => {
+                    if let Some(s) = self.session.feed(&buf[..n], false, pipeline) {
+                        *stop = Some(s);
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) => {}
+                Err(_) => return false,
+            }
+        }
+        while !self.session.output().is_empty() {
+            match self.stream.write(self.session.output()) {
+                Ok(0) => return false,
+                Ok(n) => self.session.consume_output(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+        let finished = self.session.is_done() || self.eof;
+        !(finished && self.session.output().is_empty())
+    }
+}
+
+/// ControlSocket on linux: opens a control socket when built and does
+/// nothing at run time; the platform serves the socket.
+#[derive(Debug)]
+pub struct ControlSocket {
+    config: Config,
+}
+
+impl ControlSocket {
+    /// Parses `config` (ControlSocket's syntax) and opens the socket on
+    /// `plat`: a TCP port on 127.0.0.1, or a Unix socket path.
+    pub fn new(plat: &mut Linux, config: &str) -> Result<Self, String> {
+        let config = Config::configure(config).map_err(|e| format!("ControlSocket: {e}"))?;
+        if let Some(proxy) = &config.proxy {
+            return Err(format!(
+                "ControlSocket: PROXY {proxy}: nfc has no handler proxies"
+            ));
+        }
+        plat.listen_verbose(&config.endpoint, config.read_only, config.verbose)?;
+        Ok(ControlSocket { config })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl Element for ControlSocket {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nfc_dataplane::router::Router;
+    use nfc_elements::standard::counter::Counter;
+
+    fn router() -> Router {
+        let mut r = Router::new();
+        let c = Counter::configure("").unwrap();
+        r.add("c", "Counter", Box::new(c), 1, 1, false);
+        r
+    }
+
+    /// Feeds `input` in one piece and returns the output after the banner.
+    fn talk(read_only: bool, input: &str) -> (String, Option<String>, bool) {
+        let mut r = router();
+        let mut s = Session::new(read_only);
+        let stop = s.feed(input.as_bytes(), false, &mut r);
+        let out = String::from_utf8(s.output().to_vec()).unwrap();
+        let out = out
+            .strip_prefix("Click::ControlSocket/1.3\r\n")
+            .expect("banner")
+            .to_string();
+        (out, stop, s.is_done())
+    }
+
+    #[test]
+    fn reads_and_writes() {
+        let (out, stop, done) = talk(false, "READ c.count\r\nWRITE c.reset\nread c.count\r\n");
+        assert_eq!(
+            out,
+            "200 Read handler 'c.count' OK\r\nDATA 1\r\n0\
+             200 Write handler 'c.reset' OK\r\n\
+             200 Read handler 'c.count' OK\r\nDATA 1\r\n0"
+        );
+        assert_eq!((stop, done), (None, false));
+        let (out, ..) = talk(false, "READ 1.count\r\nGET c.class\r\nREAD c.name\r\n");
+        assert!(
+            out.starts_with("200 Read handler '1.count' OK\r\nDATA 1\r\n0"),
+            "{out}"
+        );
+        assert!(out.contains("DATA 7\r\nCounter"), "{out}");
+        assert!(out.ends_with("DATA 1\r\nc"), "{out}");
+    }
+
+    #[test]
+    fn errors_have_clicks_codes() {
+        let (out, ..) = talk(
+            false,
+            "READ c.nope\nREAD d.count\nWRITE c.count 3\nWRITE c.count_call 1\nREAD\nFROB x\nREAD c.reset\n",
+        );
+        let codes: Vec<&str> = out.lines().map(|l| &l[..4]).collect();
+        assert_eq!(
+            codes,
+            ["511 ", "510 ", "530 ", "520-", "520 ", "500 ", "501 ", "530 "],
+            "{out}"
+        );
+        assert!(out.contains("No handler named 'c.nope'"), "{out}");
+        assert!(out.contains("No element named 'd'"), "{out}");
+        assert!(out.contains("Command 'FROB' unimplemented"), "{out}");
+    }
+
+    #[test]
+    fn llrpc_is_refused() {
+        let (out, ..) = talk(false, "LLRPC c#1234\nLLRPC x#1\nLLRPC\n");
+        let codes: Vec<&str> = out.lines().map(|l| &l[..3]).collect();
+        assert_eq!(codes, ["501", "510", "500"], "{out}");
+    }
+
+    #[test]
+    fn data_and_until_forms() {
+        let (out, ..) = talk(false, "WRITEDATA c.reset 3\r\nabcREADDATA c.count 0\r\n");
+        assert_eq!(
+            out,
+            "200 Write handler 'c.reset' OK\r\n200 Read handler 'c.count' OK\r\nDATA 1\r\n0"
+        );
+        let (out, ..) = talk(
+            false,
+            "WRITEUNTIL c.reset END\r\nline 1\r\nEND  \r\nREAD c.count\n",
+        );
+        assert!(
+            out.starts_with("200 Write handler 'c.reset' OK\r\n200 Read"),
+            "{out}"
+        );
+        // Incomplete data waits for more input.
+        let mut r = router();
+        let mut s = Session::new(false);
+        s.consume_output(usize::MAX);
+        assert_eq!(s.feed(b"WRITEDATA c.reset 4\r\nab", false, &mut r), None);
+        assert!(s.output().is_empty());
+        s.feed(b"cd", false, &mut r);
+        assert_eq!(s.output(), b"200 Write handler 'c.reset' OK\r\n");
+        s.consume_output(usize::MAX);
+        s.feed(b"READ c.count", false, &mut r);
+        assert!(s.output().is_empty(), "no line end yet");
+        s.feed(b"", true, &mut r);
+        assert!(
+            s.output().starts_with(b"200 Read handler"),
+            "the last line counts at EOF"
+        );
+    }
+
+    #[test]
+    fn globals_checks_and_stop() {
+        let (out, ..) = talk(false, "READ list\nREAD version\nREAD classes\n");
+        assert!(out.contains("DATA 4\r\n1\nc\n"), "{out}");
+        assert!(out.contains(env!("CARGO_PKG_VERSION")), "{out}");
+        assert!(out.contains("\nFromDump\n"), "{out}");
+        let (out, ..) = talk(
+            false,
+            "CHECKREAD c.count\nCHECKWRITE c.count\nCHECKWRITE c.reset\nCHECKREAD c.x\nCHECKREAD c.handlers\n",
+        );
+        let codes: Vec<&str> = out.lines().map(|l| &l[..3]).collect();
+        assert_eq!(codes, ["200", "511", "200", "511", "200"], "{out}");
+        let (out, ..) = talk(false, "READ c.handlers\n");
+        assert!(
+            out.contains("count\tr\n") && out.contains("reset\tw\n"),
+            "{out}"
+        );
+        let (out, stop, _) = talk(false, "WRITE stop\n");
+        assert_eq!(out, "200 Write handler 'stop' OK\r\n");
+        assert_eq!(stop.as_deref(), Some("control"));
+    }
+
+    #[test]
+    fn read_only_sessions_refuse_writes() {
+        let (out, stop, _) = talk(
+            true,
+            "WRITE c.reset\nWRITE stop\nCHECKWRITE c.reset\nREAD c.count\n",
+        );
+        let codes: Vec<&str> = out.lines().map(|l| l.get(..3).unwrap_or(l)).collect();
+        assert_eq!(codes, ["530", "530", "530", "200", "DAT", "0"], "{out}");
+        assert_eq!(stop, None);
+    }
+
+    #[test]
+    fn quit_says_goodbye_and_ignores_the_rest() {
+        let (out, _, done) = talk(false, "QUIT\nREAD c.count\n");
+        assert_eq!(out, "200 Goodbye!\r\n");
+        assert!(done);
+        let (out, ..) = talk(false, "HELP\n");
+        assert!(out.starts_with("200-Commands supported:\r\n"), "{out}");
+        assert!(
+            out.ends_with("200 QUIT                    close connection\r\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn until_lines() {
+        assert_eq!(
+            until_line(b"a\r\nb\nEND\nrest", "END"),
+            Some((&b"a\r\nb\n"[..], 9))
+        );
+        assert_eq!(until_line(b"a\n\nrest", ""), Some((&b"a\n"[..], 3)));
+        assert_eq!(until_line(b"a\nEN", "END"), None);
+    }
+}
