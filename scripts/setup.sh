@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what nfc's build and tests need on a fresh Debian machine with
 # rustup: the bare-metal Rust targets, the rustfmt/clippy components, and
-# the Debian packages the tests call (tcpdump: the filter oracle).
+# the Debian packages the tests call (tcpdump: the filter oracle;
+# valgrind: instructions per packet; iproute2: network namespaces).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 
@@ -23,7 +24,7 @@ done
 
 # Debian packages: command -> package.
 missing=()
-for pair in tcpdump:tcpdump; do
+for pair in tcpdump:tcpdump valgrind:valgrind ip:iproute2; do
     cmd=${pair%%:*} pkg=${pair#*:}
     need "$cmd" || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done

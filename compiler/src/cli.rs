@@ -202,3 +202,81 @@ pub fn compile(
     );
     Ok(out)
 }
+
+/// `nfc bench`: compiles `input` for linux, runs it `runs` times and
+/// reports the median rate; with `callgrind`, instructions per packet too.
+pub fn bench(
+    input: &Input,
+    defines: &[(String, String)],
+    runs: usize,
+    packets: Option<u64>,
+    callgrind: bool,
+    color: bool,
+) -> Result<String, String> {
+    use crate::bench;
+    let outcome = load(input, defines, false);
+    if !outcome.ok() {
+        return Err(failure(input, &outcome, color));
+    }
+    let program = std::env::temp_dir().join(format!("nfc-bench-{}", input.stem));
+    crate::compile::generate_and_build(
+        &outcome,
+        &input.stem,
+        &input.source.name,
+        crate::codegen::Plat::Linux,
+        None,
+        &program,
+    )?;
+    let graph = outcome
+        .graph
+        .as_ref()
+        .expect("a checked outcome has a graph");
+    let source = graph.elements.iter().find(|e| e.class == "InfiniteSource");
+    let args = match (packets, source) {
+        (None, _) => Vec::new(),
+        (Some(n), Some(src)) => vec!["--write".to_string(), format!("{}.limit={n}", src.name)],
+        (Some(_), None) => {
+            return Err("nfc: --packets needs an InfiniteSource whose `limit` it can set\n".into())
+        }
+    };
+    let timed = bench::time_runs(&program, runs.max(1), &args)?;
+    let mut out = String::new();
+    for (i, r) in timed.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "run {}: {} packets in {:.4} s: {:.2} Mpps, {:.1} ns/packet",
+            i + 1,
+            r.packets,
+            r.seconds,
+            r.mpps(),
+            r.ns_per_packet()
+        );
+    }
+    let m = bench::median(&timed).expect("at least one run");
+    let _ = writeln!(
+        out,
+        "{}: median of {}: {:.2} Mpps, {:.1} ns/packet (one core, --plat linux)",
+        input.stem,
+        timed.len(),
+        m.mpps(),
+        m.ns_per_packet()
+    );
+    if callgrind {
+        let graph = outcome
+            .graph
+            .as_ref()
+            .expect("a checked outcome has a graph");
+        let source = graph
+            .elements
+            .iter()
+            .find(|e| e.class == "InfiniteSource")
+            .ok_or("nfc: --callgrind needs an InfiniteSource whose `limit` it can set\n")?;
+        let ipp = bench::instructions_per_packet(&program, &source.name, 100_000, 300_000)?;
+        let _ = writeln!(
+            out,
+            "{}: {ipp:.1} instructions/packet (callgrind, 300,000 - 100,000 packets)",
+            input.stem
+        );
+    }
+    Ok(out)
+}

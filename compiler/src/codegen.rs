@@ -164,7 +164,6 @@ pub fn generate(
          #![allow(non_snake_case, dead_code, unused_mut, clippy::all)]\n\n\
          use nfc_dataplane::batch::Batch;\n\
          use nfc_dataplane::element::{{Context, Element, HandlerError, TaskResult}};\n\
-         use nfc_dataplane::pipeline::Pipeline as _;\n\
          use nfc_elements::classes as e;\n\
          use {} as platform;\n",
         plat.name(),
@@ -396,8 +395,8 @@ pub fn generate(
         if let Some(ty) = n.driver {
             let _ = writeln!(
                 w,
-                "        Box::new({ty}::configure({:?}).map_err(|err| configure_error({:?}, err))?),",
-                n.config, n.name
+                "        Box::new({ty}::configure({:?}).map_err(|err| configure_error({:?}, err))?.named({:?})),",
+                n.config, n.name, n.name
             );
         }
     }

@@ -4,6 +4,7 @@
 //! builder of generated pipelines.
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod cli;
 pub mod codegen;
 pub mod compile;

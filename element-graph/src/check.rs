@@ -192,13 +192,14 @@ pub fn check(graph: &Graph, registry: &dyn Registry, diags: &mut Vec<Diagnostic>
             continue;
         };
         let reason = &fixed.reason;
-        let mut side = |used: &[Vec<usize>], range: PortRange, by_config: Option<PortRange>, name| {
-            let (range, why) = match by_config {
-                Some(f) => (range.narrow(f), reason.clone()),
-                None => (range, format!("ports {}", info.port_count)),
+        let mut side =
+            |used: &[Vec<usize>], range: PortRange, by_config: Option<PortRange>, name| {
+                let (range, why) = match by_config {
+                    Some(f) => (range.narrow(f), reason.clone()),
+                    None => (range, format!("ports {}", info.port_count)),
+                };
+                port_count(graph, diags, e, used, range, name, &why)
             };
-            port_count(graph, diags, e, used, range, name, &why)
-        };
         let nin = side(&ins[i], in_range, fixed.inputs, "input");
         let nout = side(&outs[i], out_range, fixed.outputs, "output");
         let (pin, pout) = split_codes(info.processing);

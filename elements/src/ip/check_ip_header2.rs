@@ -24,9 +24,14 @@
 //! ```
 //!
 //! ## Differences from Click
-//! None.
+//! - As for CheckIPHeader: `VERBOSE` is accepted but prints nothing. The
+//!   `count` handler of CheckIPHeader answers here too.
+
+use alloc::string::String;
 
 use nfc_dataplane::args::ConfigErrors;
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::Packet;
 
 use super::check_ip_header::CheckIPHeader;
 
@@ -45,6 +50,17 @@ impl CheckIPHeader2 {
         let mut check = CheckIPHeader::configure(config)?;
         check.checksum = false;
         Ok(CheckIPHeader2 { check })
+    }
+}
+
+impl Element for CheckIPHeader2 {
+    #[inline]
+    fn process(&mut self, cx: &Context, input: usize, p: &mut Packet) -> Out {
+        self.check.process(cx, input, p)
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        self.check.read_handler(name)
     }
 }
 
@@ -81,5 +97,53 @@ mod tests {
         let cfg = "OFFSET -1";
         let e = CheckIPHeader2::configure(cfg).unwrap_err().0;
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "-1");
+    }
+
+    use crate::harness::{self, check_batch_path, on_port, run_push, udp_frame};
+
+    /// Frames whose IP header is broken in the way `i` picks; `i % 8 == 5`
+    /// only has a wrong checksum, which CheckIPHeader2 accepts.
+    fn frame(i: usize) -> alloc::vec::Vec<u8> {
+        let mut f = udp_frame([10, 0, 0, 1], [10, 0, 0, i as u8], 1000, 53, i % 7);
+        match i % 8 {
+            1 => f.truncate(14 + 19),
+            2 => f[14] = 0x65,
+            3 => f[14] = 0x44,
+            4 => f[17] = 0xff,
+            5 => f[25] ^= 1,
+            _ => {}
+        }
+        f
+    }
+
+    #[test]
+    fn accepts_bad_checksums_only() {
+        let mut c = CheckIPHeader2::configure("14, DETAILS true").unwrap();
+        let pool = harness::pool();
+        let sent = run_push(
+            &mut c,
+            &harness::cx(pool),
+            0,
+            (0..16)
+                .map(|i| pool.alloc_with(&frame(i)).unwrap())
+                .collect(),
+            2,
+        );
+        assert_eq!(on_port(&sent, 0).len(), 8, "{sent:?}");
+        assert!(on_port(&sent, 0).iter().all(|s| s.network == Some(14)));
+        assert_eq!(on_port(&sent, 1).len(), 8);
+        assert_eq!(c.read_handler("drops"), Ok("8".into()));
+        let details = c.read_handler("drop_details").unwrap();
+        assert!(
+            details.contains("0 packets due to:          bad IP checksum"),
+            "{details}"
+        );
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        let c = CheckIPHeader2::configure("14, DETAILS true").unwrap();
+        check_batch_path(&c, 0, 2, |i, pool| pool.alloc_with(&frame(i)).unwrap());
+        check_batch_path(&c, 0, 1, |i, pool| pool.alloc_with(&frame(i)).unwrap());
     }
 }

@@ -15,11 +15,16 @@
 //! no route is dropped.
 //!
 //! ## Handlers
-//! - `table` (read) — the routes.
-//! - `lookup` (read with parameter ADDR) — the output and gateway for ADDR.
-//! - `add`, `set`, `remove` (write) — change one route, `ADDR/MASK [GATEWAY]
-//!   OUTPUT`.
-//! - `ctrl` (write) — several `add`/`remove` lines at once.
+//! - `table` (read) — the routes, one a line: prefix, gateway (`-` for
+//!   none), output.
+//! - `lookup` (read with parameter ADDR) — the output and gateway for
+//!   ADDR, `-1` when no route matches. nfc's handler call for a parameter
+//!   is `lookup ADDR` (name, space, parameter).
+//! - `add`, `set` (write) — add a route `ADDR/MASK [GATEWAY] OUTPUT`; `add`
+//!   fails if a route for that prefix exists, `set` replaces it.
+//! - `remove` (write) — remove the route for `ADDR/MASK [GATEWAY OUTPUT]`
+//!   (with GATEWAY and OUTPUT given, only a route that has them).
+//! - `ctrl` (write) — several `add`/`set`/`remove` lines, all or nothing.
 //! - `flush` (write) — remove every route.
 //!
 //! ## Examples
@@ -28,36 +33,53 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - None known.
+//! - The same DIR-24-8 layout as Click (a 2^24-entry first level of 16-bit
+//!   entries, 32 MiB, then 256-entry chunks); at most 32767 routes and 32768
+//!   chunks. Updates change the table in place; chunks freed by `remove` are
+//!   reused only after `flush`.
+//! - The write handlers cannot check OUTPUT against the element's number of
+//!   outputs; packets routed to a missing output are dropped.
+//! - Packets that match no route are dropped and counted (`drops()`), without
+//!   Click's console message.
 
 use alloc::vec::Vec;
 
 use nfc_dataplane::args::ConfigErrors;
 
-use super::ip_route_table::{min_noutputs, parse_routes, Route};
+use super::ip_route_table::{
+    check_routes, configure_table, min_noutputs, route_table_element, DirectTrie, Route, RouteTable,
+};
 
-use crate::{ElementSpec, Ports};
+use crate::ElementSpec;
 
-/// DirectIPLookup's configuration: its routes.
+/// DirectIPLookup's configuration (its routes) and its route table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectIPLookup {
     /// The routes, in configuration order.
     pub routes: Vec<Route>,
+    /// The routes in force (changed by the handlers).
+    table: RouteTable<DirectTrie>,
 }
 
 impl DirectIPLookup {
     /// Parses the route list, reporting every bad route.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
-        Ok(DirectIPLookup {
-            routes: parse_routes(config)?,
-        })
+        let (routes, table) = configure_table(config)?;
+        Ok(DirectIPLookup { routes, table })
     }
 
     /// The smallest number of outputs the routes need.
     pub fn min_noutputs(&self) -> usize {
         min_noutputs(&self.routes)
     }
+
+    /// Packets dropped because no route matched.
+    pub fn drops(&self) -> u64 {
+        self.table.drops()
+    }
 }
+
+route_table_element!(dynamic DirectIPLookup);
 
 /// DirectIPLookup's spec.
 pub const SPEC: ElementSpec = ElementSpec {
@@ -77,10 +99,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     ],
     summary: "IP routing lookup through direct indexing",
     source: include_str!("direct_ip_lookup.rs"),
-    check: |c| {
-        DirectIPLookup::configure(c)
-            .map(|t| Ports::outputs_at_least(t.min_noutputs(), "up to the highest output a route names"))
-    },
+    check: check_routes::<DirectTrie>,
 };
 
 #[cfg(test)]
@@ -98,5 +117,10 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "one");
         assert_eq!(&cfg[e[1].span.clone().unwrap()], "10.0.0.0/24 1 2 3");
+    }
+
+    #[test]
+    fn routes_packets_and_answers_handlers() {
+        crate::ip::ip_route_table::testing::check_element(DirectIPLookup::configure, true);
     }
 }

@@ -57,23 +57,42 @@
 //!   direction, and about relations that are always true or false; nfc
 //!   accepts them silently. An operator with no value after it is an error.
 //! - Parsing stops at the first error of each pattern.
+//! - A primitive that needs bytes past the end of the packet does not match
+//!   (its negation does), byte for byte as in Click; nfc decides this per
+//!   primitive, so `port 80` on a transport header cut after the source
+//!   port fails even when the source port is 80. Click skips the length
+//!   check of `ip[…]` tests when the packet has bytes past its IP header
+//!   (and may read past the packet); nfc checks every test.
+//! - `ip proto != tcpudp` (and `transp`, `payload`) negate the protocol set;
+//!   Click compares the protocol byte with a truncated constant.
+//! - `payload[…]` reads the transport header, like `transp[…]`, as Click's
+//!   IPFilter does.
+//!
+//! The patterns compile at configure time into a decision program (see the
+//! `program` handler): `classify` runs it without allocating, and it agrees
+//! with the reference interpreter `Expr::matches` and, through the filter
+//! oracle test, with libpcap.
 
 use alloc::vec::Vec;
 
 use nfc_dataplane::args::{split, ConfigErrors};
 
+use super::ip_classifier_eval::Headers;
 use super::ip_classifier_expr::{parse_pattern, Expr};
+use super::ip_classifier_program::Program;
 use crate::{ElementSpec, Ports};
 
-/// IPClassifier's configuration: one pattern per output.
+/// IPClassifier's configuration: one pattern per output, and the program
+/// compiled from them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IPClassifier {
-    /// The patterns, in output order.
-    pub patterns: Vec<Expr>,
+    patterns: Vec<Expr>,
+    program: Program,
 }
 
 impl IPClassifier {
-    /// Parses `PATTERN_1, ..., PATTERN_N`, reporting every bad pattern.
+    /// Parses `PATTERN_1, ..., PATTERN_N`, reporting every bad pattern, and
+    /// compiles the patterns.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut patterns = Vec::new();
         let mut errors = Vec::new();
@@ -84,15 +103,41 @@ impl IPClassifier {
             }
         }
         if errors.is_empty() {
-            Ok(IPClassifier { patterns })
+            let program = Program::compile(patterns.iter().enumerate().map(|(i, e)| (e, Some(i))));
+            Ok(IPClassifier { patterns, program })
         } else {
             Err(ConfigErrors(errors))
         }
     }
 
+    /// The patterns, in output order.
+    pub fn patterns(&self) -> &[Expr] {
+        &self.patterns
+    }
+
+    /// The compiled program (what the `program` handler shows).
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
     /// The number of outputs this configuration needs.
     pub fn noutputs(&self) -> usize {
         self.patterns.len()
+    }
+
+    /// The output for the packet whose IPv4 header starts `ip` (the rest of
+    /// the packet follows it), or `None` to drop it. Patterns on Ethernet
+    /// addresses do not match; see [`classify_ether`](Self::classify_ether).
+    #[inline]
+    pub fn classify(&self, ip: &[u8]) -> Option<usize> {
+        self.program.run(&Headers::ip(ip))
+    }
+
+    /// As [`classify`](Self::classify), for a packet whose link header is
+    /// `ether` (destination and source MAC addresses first).
+    #[inline]
+    pub fn classify_ether(&self, ether: &[u8], ip: &[u8]) -> Option<usize> {
+        self.program.run(&Headers::new(ether, ip))
     }
 }
 
@@ -121,11 +166,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.noutputs(), 4);
-        assert_eq!(c.patterns[3], Expr::True);
+        assert_eq!(c.patterns()[3], Expr::True);
         let c = IPClassifier::configure("dst tcp port 8000 or 8080,\n dst tcp port > 1023, tcp")
             .unwrap();
         assert_eq!(c.noutputs(), 3);
-        let Expr::Test(p) = &c.patterns[2] else {
+        let Expr::Test(p) = &c.patterns()[2] else {
             panic!()
         };
         assert_eq!(

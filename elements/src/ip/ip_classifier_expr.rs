@@ -235,7 +235,8 @@ pub enum Test {
         /// Mask over the port.
         mask: u16,
     },
-    /// `tcp opt FLAG`: any of `flags` is set in the TCP flags byte.
+    /// `tcp opt FLAG`: every bit of `flags` is set in the TCP flags byte
+    /// (Click's reading; a flag name is one bit).
     TcpOpt {
         /// The flag bits.
         flags: u8,
@@ -384,6 +385,8 @@ enum Data {
     PortName(u16),
     TcpFlag(u8),
     IcmpType(u8),
+    /// A protocol name after the primitive's type or operator.
+    Proto,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -803,8 +806,10 @@ impl Parser<'_> {
                 Named::Bad(msg, hint) => return Err(err(span, msg, Some(hint))),
                 Named::Value(d) => data = d,
                 Named::Proto(p) => {
-                    // only reachable with an explicit `proto` type
+                    // `ip proto != tcp`, `!= udp`: the qualifier loop took
+                    // any other protocol name
                     set_proto(&mut proto, p, span)?;
+                    data = Data::Proto;
                 }
                 Named::NotAName => {
                     if type_word(w).is_some() || is_syntax_word(w) {
@@ -995,6 +1000,7 @@ impl Parser<'_> {
                     Kind::Port
                 }
                 Data::IcmpType(_) => Kind::Field(Field::IcmpType),
+                Data::Proto => Kind::Proto,
                 Data::Int(_) => match prev.map(|p| p.kind) {
                     Some(Kind::Port) => {
                         dir = dir.or(prev_dir);
@@ -1144,7 +1150,7 @@ impl Parser<'_> {
                         check_value(n, 0xFF)?;
                         ProtoSel::Num(n.min(255) as u8)
                     }
-                    Data::None => match proto {
+                    Data::None | Data::Proto => match proto {
                         Some(p) => p,
                         None => return Err(missing("a protocol")),
                     },

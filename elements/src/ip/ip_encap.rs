@@ -9,7 +9,8 @@
 //! Prepends a 20-byte IPv4 header with protocol PROTO, source SRC and
 //! destination DST (or, with DST given as `DST_ANNO`, the packet's
 //! destination IP annotation), a fresh IP ID and a correct checksum, and sets
-//! the IP header annotation.
+//! the IP header annotation. With a fixed DST the destination IP
+//! annotation is set to it. The IP ID counts up from 0, one per packet.
 //!
 //! ## Keywords
 //! - `PROTO` *P* — protocol number or name (`tcp`, `udp`, `icmp`, `ipip`,
@@ -31,15 +32,20 @@
 //! ```
 //!
 //! ## Differences from Click
-//! None.
+//! - Click's `src` and `dst` read/write handlers do not exist yet.
+//! - A packet with no room left in its buffer for the header is dropped and
+//!   counted.
 
 use alloc::format;
 use core::net::Ipv4Addr;
 
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
+use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse::{self, ParseError};
 
 use super::arg_types::ip_proto;
+use super::ip_header::{self, Fields, DF, MIN_LEN};
 
 use crate::{ElementSpec, Ports};
 
@@ -58,6 +64,10 @@ pub struct IPEncap {
     pub ttl: u8,
     /// Don't Fragment.
     pub df: bool,
+    /// The next IP ID.
+    id: u16,
+    /// Packets without room for the header.
+    drops: u64,
 }
 
 fn dst(s: &str) -> Result<Option<Ipv4Addr>, ParseError> {
@@ -124,7 +134,48 @@ impl IPEncap {
             tos,
             ttl,
             df,
+            id: 0,
+            drops: 0,
         })
+    }
+
+    /// Packets dropped for lack of room in front of their data.
+    pub fn drops(&self) -> u64 {
+        self.drops
+    }
+}
+
+impl Element for IPEncap {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        let dst = match self.dst {
+            Some(d) => {
+                p.set_dst_ip(d);
+                d
+            }
+            None => p.dst_ip(),
+        };
+        let len = (p.len() + MIN_LEN) as u16;
+        let Some(h) = p.push(MIN_LEN) else {
+            self.drops += 1;
+            return Out::Drop;
+        };
+        ip_header::write_header(
+            h,
+            &Fields {
+                tos: self.tos,
+                len,
+                id: self.id,
+                frag: if self.df { DF } else { 0 },
+                ttl: self.ttl,
+                proto: self.proto,
+                src: self.src,
+                dst,
+            },
+        );
+        self.id = self.id.wrapping_add(1);
+        p.set_network_header(0, MIN_LEN);
+        Out::Port(0)
     }
 }
 
@@ -174,5 +225,66 @@ mod tests {
         assert_eq!(e[0].message, "can set at most one of ECT and CE");
         let e = IPEncap::configure("tcp").unwrap_err().0;
         assert_eq!(e.len(), 2);
+    }
+
+    use crate::harness::{self, check_batch_path, ip_checksum, run_push};
+    use nfc_dataplane::packet::{PacketPool, BUF_SIZE};
+
+    fn payload(i: usize, pool: &'static PacketPool) -> Packet {
+        let mut p = pool.alloc_with(&[i as u8; 64][..i % 64]).unwrap();
+        p.set_dst_ip(Ipv4Addr::new(172, 16, 0, i as u8));
+        p
+    }
+
+    #[test]
+    fn prepends_a_header() {
+        let mut e = IPEncap::configure("udp, 10.0.0.1, DST_ANNO, TTL 9, DF true, TOS 4").unwrap();
+        let pool = harness::pool();
+        let cx = harness::cx(pool);
+        let sent = run_push(
+            &mut e,
+            &cx,
+            0,
+            (0..3).map(|i| payload(i + 5, pool)).collect(),
+            1,
+        );
+        for (k, s) in sent.iter().enumerate() {
+            let h = &s.data[..20];
+            assert_eq!(ip_checksum(h), 0);
+            assert_eq!(h[0], 0x45);
+            assert_eq!((h[1], h[8], h[9]), (4, 9, 17));
+            assert_eq!(usize::from(u16::from_be_bytes([h[2], h[3]])), s.data.len());
+            assert_eq!(
+                u16::from_be_bytes([h[4], h[5]]),
+                k as u16,
+                "IP ID counts up"
+            );
+            assert_eq!(h[6..8], [0x40, 0]);
+            assert_eq!(h[12..16], [10, 0, 0, 1]);
+            assert_eq!(
+                h[16..20],
+                [172, 16, 0, (k + 5) as u8],
+                "destination from the annotation"
+            );
+            assert_eq!(s.network, Some(0));
+        }
+        let mut e = IPEncap::configure("4, 10.0.0.1, 10.0.0.2").unwrap();
+        let mut p = payload(1, pool);
+        assert_eq!(e.process(&cx, 0, &mut p), Out::Port(0));
+        assert_eq!(p.dst_ip(), Ipv4Addr::new(10, 0, 0, 2), "annotation set");
+        let mut big = pool.alloc_with(&[]).unwrap();
+        big.push(big.headroom()).unwrap();
+        big.put(big.tailroom()).unwrap();
+        assert_eq!(e.process(&cx, 0, &mut big), Out::Drop, "no room");
+        assert_eq!(e.drops(), 1);
+        assert_eq!(big.len(), BUF_SIZE);
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        for cfg in ["ipip, 10.0.0.1, 10.0.0.2", "gre, 10.0.0.1, DST_ANNO, ECT 2"] {
+            let e = IPEncap::configure(cfg).unwrap();
+            check_batch_path(&e, 0, 1, payload);
+        }
     }
 }

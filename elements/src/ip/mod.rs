@@ -6,6 +6,7 @@ use crate::ElementSpec;
 pub mod arg_types;
 pub mod check_ip_header;
 pub mod check_ip_header2;
+pub mod check_length;
 pub mod dec_ip_ttl;
 pub mod direct_ip_lookup;
 pub mod fix_ip_src;
@@ -13,15 +14,19 @@ pub mod get_ip_address;
 pub mod ip_addr_pair_rewriter;
 pub mod ip_addr_rewriter;
 pub mod ip_classifier;
+pub mod ip_classifier_eval;
 pub mod ip_classifier_expr;
+pub mod ip_classifier_program;
 pub mod ip_encap;
 pub mod ip_filter;
 pub mod ip_fragmenter;
 pub mod ip_gw_options;
+pub mod ip_header;
 pub mod ip_print;
 pub mod ip_reassembler;
 pub mod ip_route_table;
 pub mod linear_ip_lookup;
+pub mod lookup_ip_route;
 pub mod mark_ip_header;
 pub mod names;
 pub mod radix_ip_lookup;
@@ -35,6 +40,7 @@ pub const SPECS: &[&ElementSpec] = &[
     &ip_filter::SPEC,
     &check_ip_header::SPEC,
     &check_ip_header2::SPEC,
+    &check_length::SPEC,
     &mark_ip_header::SPEC,
     &dec_ip_ttl::SPEC,
     &ip_gw_options::SPEC,
@@ -45,6 +51,7 @@ pub const SPECS: &[&ElementSpec] = &[
     &ip_reassembler::SPEC,
     &radix_ip_lookup::SPEC,
     &static_ip_lookup::SPEC,
+    &lookup_ip_route::SPEC,
     &direct_ip_lookup::SPEC,
     &linear_ip_lookup::SPEC,
     &set_ip_checksum::SPEC,

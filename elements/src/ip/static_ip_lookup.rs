@@ -15,8 +15,11 @@
 //! route's output; a packet matching no route is dropped.
 //!
 //! ## Handlers
-//! - `table` (read) — the routes.
-//! - `lookup` (read with parameter ADDR) — the output and gateway for ADDR.
+//! - `table` (read) — the routes, one a line: prefix, gateway (`-` for
+//!   none), output.
+//! - `lookup` (read with parameter ADDR) — the output and gateway for
+//!   ADDR, `-1` when no route matches. nfc's handler call for a parameter
+//!   is `lookup ADDR` (name, space, parameter).
 //!
 //! ## Examples
 //! ```click
@@ -24,37 +27,47 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - Click's StaticIPLookup has no add/remove handlers; nfc lists none
-//!   either.
+//! - Same as LinearIPLookup's; like Click, no handler changes the routes.
+//! - `LookupIPRoute` is another name for this element.
 
 use alloc::vec::Vec;
 
 use nfc_dataplane::args::ConfigErrors;
 
-use super::ip_route_table::{min_noutputs, parse_routes, Route};
+use super::ip_route_table::{
+    check_routes, configure_table, min_noutputs, route_table_element, Linear, Route, RouteTable,
+};
 
-use crate::{ElementSpec, Ports};
+use crate::ElementSpec;
 
-/// StaticIPLookup's configuration: its routes.
+/// StaticIPLookup's configuration (its routes) and its route table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaticIPLookup {
     /// The routes, in configuration order.
     pub routes: Vec<Route>,
+    /// The routes in force (changed by the handlers).
+    table: RouteTable<Linear>,
 }
 
 impl StaticIPLookup {
     /// Parses the route list, reporting every bad route.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
-        Ok(StaticIPLookup {
-            routes: parse_routes(config)?,
-        })
+        let (routes, table) = configure_table(config)?;
+        Ok(StaticIPLookup { routes, table })
     }
 
     /// The smallest number of outputs the routes need.
     pub fn min_noutputs(&self) -> usize {
         min_noutputs(&self.routes)
     }
+
+    /// Packets dropped because no route matched.
+    pub fn drops(&self) -> u64 {
+        self.table.drops()
+    }
 }
+
+route_table_element!(static StaticIPLookup);
 
 /// StaticIPLookup's spec.
 pub const SPEC: ElementSpec = ElementSpec {
@@ -66,10 +79,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &["table (read)", "lookup (read)"],
     summary: "simple static IP routing table",
     source: include_str!("static_ip_lookup.rs"),
-    check: |c| {
-        StaticIPLookup::configure(c)
-            .map(|t| Ports::outputs_at_least(t.min_noutputs(), "up to the highest output a route names"))
-    },
+    check: check_routes::<Linear>,
 };
 
 #[cfg(test)]
@@ -87,5 +97,10 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "one");
         assert_eq!(&cfg[e[1].span.clone().unwrap()], "10.0.0.0/24 1 2 3");
+    }
+
+    #[test]
+    fn routes_packets_and_answers_handlers() {
+        crate::ip::ip_route_table::testing::check_element(StaticIPLookup::configure, false);
     }
 }

@@ -39,6 +39,7 @@ pub mod rated_splitter;
 pub mod round_robin_sched;
 pub mod round_robin_switch;
 pub mod script;
+mod script_runner;
 pub mod set_timestamp;
 pub mod simple_queue;
 pub mod static_switch;

@@ -15,8 +15,10 @@
 //! - `wait` / `pause` / `wait_step` / `wait_stop` *[N]* — wait until the
 //!   script is stepped N times (default 1); `wait T` with a time (`1s`,
 //!   `250ms`) waits that long, as do `wait_time T` and `wait_for T`.
-//! - `print` / `printn` *TEXT* — print TEXT (`printn`: no newline); a
-//!   handler name prints that handler's value. `printq`, `printnq` unquote first.
+//! - `print` / `printn` *TEXT* — print TEXT, unquoted (`printn`: no
+//!   newline); TEXT starting with a letter, `_` or `@` is a handler whose
+//!   value is printed (`print c.count`; write `print "text"` for words).
+//!   `printq`, `printnq` unquote the handler's argument.
 //! - `read` / `readq` *HANDLER [ARGS]* — print a handler's value.
 //! - `write` / `writeq` *HANDLER [VALUE]* — call a write handler; `$?` holds
 //!   its status afterwards.
@@ -26,9 +28,27 @@
 //! - `label` *NAME* — a jump target; `goto` *LABEL [CONDITION]* jumps when
 //!   CONDITION is true or absent (`begin`, `end`, `exit`, `error` are
 //!   built-in labels); `loop` jumps back to the start.
-//! - `return` / `returnq` *[VALUE]* — end the run, giving VALUE to `run`.
+//! - `return` / `returnq` *[VALUE]* — end the run, giving VALUE to `run`
+//!   (outside `run`, the script stays at the `return`).
 //! - `end` — end the script; `exit` — leave this run; `stop` — stop the
 //!   router; `error` / `errorq` *[MESSAGE]* — end with an error.
+//!
+//! Arguments are expanded when their instruction runs: `$VAR` and `${VAR}`
+//! give a variable, `$?` the last `write`'s status (0, or a negative
+//! errno), and `$(…)` the value of a read handler (`$(c.count)`) or of a
+//! Script function: `add`, `sub`, `mul`, `div`, `idiv`, `min`, `max`,
+//! `mod`, `rem`, `neg`, `abs` (integers, or decimals as soon as one operand
+//! is one), `eq`, `ne`, `lt`, `gt`, `le`, `ge` (numbers, else strings),
+//! `not`, `and`, `or`, `nand`, `nor`, `if C A B`, `in W LIST…`, `first`,
+//! `length`, `unquote`, `sprintf FORMAT ARGS…`, `get VAR`, `random [N1
+//! [N2]]` and `now` (the wall clock, seconds since 1970 with
+//! microseconds). `$` references Click cannot resolve stay as written;
+//! `'…'` quotes protect from expansion. A `goto` condition must be a
+//! boolean (`true`, `false`, `1`, `0`, `yes`, `no`, …); an empty one
+//! jumps.
+//!
+//! A driver script ends with an implicit `stop`. The write handler `stop`
+//! (`write stop`) asks the router to stop.
 //!
 //! ## Keywords
 //! - `TYPE` — `ACTIVE` (default: runs at start-up), `PASSIVE` (runs only when
@@ -37,26 +57,63 @@
 //!   names (`INT`, `TERM`, `HUP`, `USR1`, `USR2`, `QUIT`, `ABRT`, `PIPE`, `TSTP`).
 //!
 //! ## Handlers
-//! - `step` (write) — advance the script by N steps (default 1).
-//! - `goto` (write) — jump to a label.
-//! - `run` (read/write) — run a passive script, returning its `return` value.
+//! - `step` (write) — advance the script by N steps (default 1). Not yet
+//!   in nfc.
+//! - `goto` (write) — jump to a label. Not yet in nfc.
+//! - `run` (read/write) — run a passive script, returning its `return`
+//!   value. Not yet in nfc.
 //!
 //! ## Examples
 //! ```click
 //! Script(wait 5s, read c.count, write stop);
+//! Script(set i 0, label again, print "round $i", set i $(add $i 1),
+//!        wait 1s, goto again $(lt $i 10));
 //! ```
 //!
 //! ## Differences from Click
-//! - `TYPE SIGNAL` is accepted but only the linux platform delivers signals.
-//! - `$(…)` expansions in arguments are kept as written for run time.
+//! - The handlers `step`, `goto` and `run` are not there yet, so a
+//!   `PASSIVE`, `PROXY`, `PACKET` or `SIGNAL` script never runs (`TYPE
+//!   SIGNAL` is accepted, but no platform delivers signals to scripts),
+//!   and `$args`, `$#`, `$0`, `$1`… are always empty. Neither are the
+//!   function handlers as handlers (`read s.add 1 2` from outside), nor
+//!   `get`/`set`/`shift` as write handlers, nor `export`ed variables as
+//!   read handlers.
+//! - Not implemented: the functions `readable`, `writable`, `htons`,
+//!   `htonl`, `ntohs`, `ntohl`, `cat`, `catq`, `kill`; `$$`; the
+//!   instructions `save` and `append`; `print >FILE`; handler read
+//!   parameters for element handlers (`read e.h ARG` is an error).
+//! - Only the global handler `stop` exists. A non-driver script's `write
+//!   stop` (and its `stop` instruction) stops the router at the end of the
+//!   step even when a driver script is present (Click steps the driver
+//!   instead); a driver script's own `write stop` steps it once, as in
+//!   Click.
+//! - Element names are not resolved relative to a compound element.
+//! - `wait` takes a literal time, checked at configuration (Click expands
+//!   `$` in it at run time). Timed waits and `now` are as fine as a poll
+//!   round.
+//! - Decimals are doubles printed as C's `%.12g`, as in Click at user
+//!   level; `now` has microseconds, as Click without nanosecond
+//!   timestamps. `random` is an xorshift generator seeded from the clock,
+//!   not for secrets.
+//! - Integer `mod`/`rem` by zero report `division by zero` (Click
+//!   crashes); a
+//!   `write` to a missing handler sets `$?` to -2 (Click leaves it).
+//! - `sprintf` takes no `*` width or precision (Click's rejects them too).
+//! - Errors print as `While executing 'NAME':` and indented lines; the
+//!   name is the class's unless the platform names the element
+//!   (`Script::named`). `read` output goes to the same console as
+//!   `print`.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::time::Duration;
 use nfc_dataplane::args::{split, ConfigError, ConfigErrors};
+use nfc_dataplane::element::Context;
 use nfc_dataplane::parse;
+use nfc_dataplane::pipeline::{Driver, DriverEvent, DriverStep, Pipeline};
 
+use super::script_runner::Runner;
 use super::{error, error_hint, sub_span, words};
 use crate::{ElementSpec, Ports};
 
@@ -161,13 +218,15 @@ pub enum Instruction {
     },
 }
 
-/// Script's configuration.
+/// Script's configuration, and its state while it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Script {
     /// When the script runs.
     pub script_type: ScriptType,
     /// The program.
     pub instructions: Vec<Instruction>,
+    /// The interpreter: instruction pointer, variables, waits.
+    runner: Runner,
 }
 
 /// Labels every script has.
@@ -239,6 +298,7 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
             ScriptType::Active
         },
         instructions: Vec::new(),
+        runner: Runner::named(if driver { "DriverManager" } else { "Script" }),
     };
     // (label name, span) of every goto, checked once all labels are known.
     let mut gotos: Vec<(String, core::ops::Range<usize>)> = Vec::new();
@@ -440,6 +500,30 @@ impl Script {
     /// Parses Script's configuration string.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         parse_script(config, false)
+    }
+
+    /// Names the element in the script's messages (`While executing
+    /// 'name':`); the class name is used until then.
+    #[must_use]
+    pub fn named(mut self, name: &str) -> Self {
+        self.runner.set_name(name);
+        self
+    }
+}
+
+impl Driver for Script {
+    fn is_driver(&self) -> bool {
+        self.script_type == ScriptType::Driver
+    }
+
+    fn step(
+        &mut self,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+        event: DriverEvent,
+    ) -> DriverStep {
+        self.runner
+            .step(&self.script_type, &self.instructions, pipeline, cx, event)
     }
 }
 

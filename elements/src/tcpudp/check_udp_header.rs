@@ -10,15 +10,18 @@
 //! header, the UDP length fits the IP length, and the UDP checksum (when
 //! nonzero) is correct. Good packets go to output 0; bad ones to output 1 if
 //! it exists, and are dropped otherwise. The IP header annotation must be
-//! set.
+//! set; a packet without a whole IP header there counts as not UDP.
 //!
 //! ## Keywords
-//! - `VERBOSE` *BOOL* — report the first bad packet. Default false.
+//! - `VERBOSE` *BOOL* — report every bad packet on the console (the first
+//!   is always reported). Default false.
 //! - `DETAILS` *BOOL* — count drops by reason. Default false.
 //!
 //! ## Handlers
 //! - `drops` (read) — packets dropped.
-//! - `drop_details` (read) — drops by reason, when DETAILS is true.
+//! - `drop_details` (read) — drops by reason (`not UDP`, `bad packet
+//!   length`, `bad UDP checksum`), one `COUNT<TAB>REASON` line each, when
+//!   DETAILS is true.
 //!
 //! ## Examples
 //! ```click
@@ -26,20 +29,61 @@
 //! ```
 //!
 //! ## Differences from Click
-//! None.
+//! - A packet whose IP header is cut short counts as not UDP, and one too
+//!   short for its UDP header as a bad length, instead of being read past
+//!   its end.
+
+use alloc::string::String;
 
 use nfc_dataplane::args::{Args, ConfigErrors};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
 
+use crate::ip::ip_header::{self, field, get16, CheckDrops, PROTO_UDP};
 use crate::{ElementSpec, Ports};
 
-/// CheckUDPHeader's configuration.
+/// CheckUDPHeader's configuration and drop counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckUDPHeader {
-    /// Report the first bad packet.
+    /// Report every bad packet.
     pub verbose: bool,
     /// Count drops by reason.
     pub details: bool,
+    drops: CheckDrops<3>,
+}
+
+/// Why a packet failed, as `drop_details` names it.
+const REASONS: [&str; 3] = ["not UDP", "bad packet length", "bad UDP checksum"];
+/// What the console says about each.
+const MESSAGES: [&str; 3] = [
+    "CheckUDPHeader: UDP header check failed: not UDP",
+    "CheckUDPHeader: UDP header check failed: bad packet length",
+    "CheckUDPHeader: UDP header check failed: bad UDP checksum",
+];
+const NOT_UDP: usize = 0;
+const BAD_LENGTH: usize = 1;
+const BAD_CHECKSUM: usize = 2;
+
+/// Checks the UDP/IP packet `ip` (network header to end); the reason it
+/// fails, if it does.
+fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize> {
+    let (ip, hlen) = ip.ok_or(NOT_UDP)?;
+    if ip[field::PROTO] != PROTO_UDP {
+        return Err(NOT_UDP);
+    }
+    let udp = &ip[hlen..];
+    if udp.len() < 8 {
+        return Err(BAD_LENGTH);
+    }
+    let len = usize::from(get16(udp, 4));
+    if len < 8 || udp.len() < len {
+        return Err(BAD_LENGTH);
+    }
+    if get16(udp, 6) != 0 && ip_header::transport_checksum(ip, &udp[..len]) != 0 {
+        return Err(BAD_CHECKSUM);
+    }
+    Ok(())
 }
 
 impl CheckUDPHeader {
@@ -49,7 +93,25 @@ impl CheckUDPHeader {
         let verbose = args.read("VERBOSE", parse::boolean).unwrap_or(false);
         let details = args.read("DETAILS", parse::boolean).unwrap_or(false);
         args.complete()?;
-        Ok(CheckUDPHeader { verbose, details })
+        Ok(CheckUDPHeader {
+            verbose,
+            details,
+            drops: CheckDrops::new(verbose, details),
+        })
+    }
+}
+
+impl Element for CheckUDPHeader {
+    #[inline]
+    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        match check(ip_header::ip(p)) {
+            Ok(()) => Out::Port(0),
+            Err(reason) => self.drops.drop(cx, reason, &MESSAGES),
+        }
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        self.drops.read_handler(name, &REASONS)
     }
 }
 
@@ -72,13 +134,8 @@ mod tests {
 
     #[test]
     fn configure() {
-        assert_eq!(
-            CheckUDPHeader::configure("").unwrap(),
-            CheckUDPHeader {
-                verbose: false,
-                details: false
-            }
-        );
+        let c = CheckUDPHeader::configure("").unwrap();
+        assert_eq!((c.verbose, c.details), (false, false));
         assert!(
             CheckUDPHeader::configure("VERBOSE true, DETAILS yes")
                 .unwrap()
@@ -89,5 +146,89 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "loud");
         assert_eq!(e[1].hint.as_deref(), Some("did you mean `DETAILS`?"));
+    }
+
+    use crate::harness::{self, check_batch_path, on_port, run_push};
+    use crate::ip::ip_header::put16;
+    use crate::ip::ip_header::testing::{marked, tcp, udp};
+    use nfc_dataplane::element::Captured;
+    use nfc_dataplane::packet::PacketPool;
+
+    /// UDP packets behind 0-2 link bytes, broken in the way `i % 8` picks.
+    fn packet(i: usize, pool: &'static PacketPool) -> Packet {
+        let at = i % 3;
+        let mut f = alloc::vec![0xee; at];
+        f.extend(udp(
+            [10, 0, 0, 1],
+            [10, 0, 0, 2],
+            1,
+            53,
+            &[i as u8; 9][..i % 9],
+        ));
+        let udp_at = at + 20;
+        match i % 8 {
+            1 => f[udp_at + 7] ^= 1,           // checksum
+            2 => put16(&mut f, udp_at + 6, 0), // no checksum: fine
+            3 => put16(&mut f, udp_at + 4, 7), // length < 8
+            4 => f.truncate(udp_at + 5),       // no whole header
+            5 => f[at + 9] = 6,                // TCP
+            6 => f.truncate(at + 12),          // no IP header
+            _ => {}
+        }
+        let mut p = marked(pool, &f, at);
+        p.set_paint(i as u8);
+        p
+    }
+
+    #[test]
+    fn sorts_good_and_bad_packets() {
+        let mut c = CheckUDPHeader::configure("DETAILS true").unwrap();
+        let pool = harness::pool();
+        let out = Captured::leak();
+        let cx = Context {
+            console: out,
+            ..harness::cx(pool)
+        };
+        let sent = run_push(
+            &mut c,
+            &cx,
+            0,
+            (0..16).map(|i| packet(i, pool)).collect(),
+            2,
+        );
+        assert_eq!(on_port(&sent, 0).len(), 6, "i % 8 in 0, 2, 7");
+        assert_eq!(on_port(&sent, 1).len(), 10);
+        assert_eq!(c.read_handler("drops"), Ok("10".into()));
+        assert_eq!(
+            c.read_handler("drop_details"),
+            Ok("4\tnot UDP\n4\tbad packet length\n2\tbad UDP checksum\n".into())
+        );
+        assert_eq!(
+            out.take(),
+            ["CheckUDPHeader: UDP header check failed: bad UDP checksum"],
+            "only the first, without VERBOSE"
+        );
+        let mut v = CheckUDPHeader::configure("VERBOSE true").unwrap();
+        run_push(
+            &mut v,
+            &cx,
+            0,
+            (0..16).map(|i| packet(i, pool)).collect(),
+            2,
+        );
+        assert_eq!(out.take().len(), 10);
+        assert_eq!(
+            v.read_handler("drop_details"),
+            Err(HandlerError::NoSuchHandler)
+        );
+        let mut t = marked(pool, &tcp([1; 4], [2; 4], 2, &[]), 0);
+        assert_eq!(v.process(&cx, 0, &mut t), Out::Port(1));
+    }
+
+    #[test]
+    fn batch_path_equals_packet_path() {
+        let c = CheckUDPHeader::configure("DETAILS true").unwrap();
+        check_batch_path(&c, 0, 2, packet);
+        check_batch_path(&c, 0, 1, packet);
     }
 }

@@ -51,6 +51,9 @@ pub struct Options {
     pub control: Vec<Endpoint>,
     /// `--max-rounds N`: stop after N rounds of the poll loop.
     pub max_rounds: Option<u64>,
+    /// `--write ELEMENT.HANDLER=VALUE`: handler writes made before the
+    /// first round, in order (set a source's `limit`, say).
+    pub writes: Vec<(String, String, String)>,
 }
 
 impl Options {
@@ -98,6 +101,16 @@ impl Options {
                             .map_err(|_| format!("--max-rounds {v}: expected a number"))?,
                     );
                 }
+                "--write" => {
+                    let v = value()?;
+                    let parsed = v.split_once('=').and_then(|(h, value)| {
+                        let (element, handler) = h.rsplit_once('.')?;
+                        Some((element.to_string(), handler.to_string(), value.to_string()))
+                    });
+                    options.writes.push(parsed.ok_or_else(|| {
+                        format!("--write {v}: expected ELEMENT.HANDLER=VALUE, like src.limit=1000")
+                    })?);
+                }
                 _ => return Err(format!("unknown argument {arg:?}")),
             }
         }
@@ -108,7 +121,7 @@ impl Options {
 /// The `--help` text for the program running configuration `stem`.
 pub fn usage(stem: &str) -> String {
     format!(
-        "usage: {stem} [--dev NAME=IFACE]... [--control tcp:PORT|unix:PATH]... [--max-rounds N]
+        "usage: {stem} [--dev NAME=IFACE]... [--control tcp:PORT|unix:PATH]... [--max-rounds N] [--write E.H=VALUE]...
 
 Runs the nfc configuration `{stem}` until an element stops it, SIGINT or
 SIGTERM arrives, a control client writes `stop`, or N rounds have run.
@@ -121,6 +134,7 @@ SIGTERM arrives, a control client writes `stop`, or N rounds have run.
   --control ADDR     serve Click's ControlSocket protocol on a TCP port of
                      127.0.0.1 (tcp:PORT) or a Unix socket (unix:PATH).
   --max-rounds N     stop after N rounds of the poll loop.
+  --write E.H=VALUE  write VALUE to handler H of element E before starting.
   -h, --help         print this text.
 "
     )
@@ -201,7 +215,12 @@ pub fn run<P: Pipeline>(
         for endpoint in &options.control {
             plat.listen(endpoint, false)?;
         }
-        let pipeline = build(plat)?;
+        let mut pipeline = build(plat)?;
+        for (element, handler, value) in &options.writes {
+            pipeline
+                .write(element, handler, value)
+                .map_err(|e| format!("--write {element}.{handler}={value}: {e:?}"))?;
+        }
         let drivers = drivers()?;
         plat.start(&pipeline)?;
         Ok((pipeline, drivers))
@@ -251,6 +270,9 @@ mod tests {
             "--control=unix:/tmp/x.sock",
             "--max-rounds",
             "10",
+            "--write",
+            "src.limit=5",
+            "--write=a/b.active=false",
         ])
         .unwrap()
         .unwrap();
@@ -275,10 +297,22 @@ mod tests {
             &["--control", "udp:1"],
             &["--control", "tcp:99999"],
             &["--max-rounds", "many"],
+            &["--write", "nodot=1"],
+            &["--write", "a.b"],
             &["eth0"],
         ] {
             assert!(Options::parse(bad).is_err(), "{bad:?}");
         }
         assert!(usage("fw").contains("usage: fw"));
+        let o = Options::parse(&["--write", "src.limit=5", "--write=a/b.active=x=y"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            o.writes,
+            [
+                ("src".into(), "limit".into(), "5".into()),
+                ("a/b".into(), "active".into(), "x=y".into())
+            ]
+        );
     }
 }
