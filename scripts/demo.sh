@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end, as far as nfc goes today: build nfc, check the
 # shipped VNF configs against the element registry, show one customer's
-# override with -D, and write each config's element graph as DOT.
+# override with -D, write each config's element graph as DOT, and compile a
+# benchmark config into a generated pipeline and run it on linux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,11 @@ bad=$(mktemp --suffix=.click)
 trap 'rm -f "$bad"' EXIT
 printf 'src :: FromDevice(eth0);\nsrc -> Countr -> q :: Queue(CAPACITY lots) -> ToDevice(eth1);\n' > "$bad"
 "$nfc" check --color never "$bad" || true
+echo
+echo "Compile a benchmark config into a native pipeline and run it (one core):"
+echo "\$ nfc bench --runs 1 configs/bench/base-udp53-b32.click"
+"$nfc" bench --runs 1 configs/bench/base-udp53-b32.click
+
 if command -v dot >/dev/null; then
     dot -Tsvg "$out/firewall.dot" -o "$out/firewall.svg" && echo "rendered $out/firewall.svg"
 fi
