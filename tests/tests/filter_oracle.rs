@@ -794,6 +794,15 @@ fn relation(value_expr: &str, mask: u32, full: u32, op: RelOp, value: u32) -> St
     format!("{lhs} {sym} {}", hex(v))
 }
 
+/// Whether a test in direction `dir` reads the source and the destination.
+fn reads(dir: Dir) -> (bool, bool) {
+    match dir {
+        Dir::Src => (true, false),
+        Dir::Dst => (false, true),
+        Dir::SrcOrDst | Dir::SrcAndDst => (true, true),
+    }
+}
+
 fn combine(dir: Dir, one: &dyn Fn(bool) -> String) -> String {
     match dir {
         Dir::Src => one(true),
@@ -884,7 +893,7 @@ impl Translator {
         match p.test {
             Test::Host { dir, addr, mask } => {
                 let (m, a) = (u32::from(mask), u32::from(addr) & u32::from(mask));
-                let (reads_src, reads_dst) = dir.reads();
+                let (reads_src, reads_dst) = reads(dir);
                 if reads_src {
                     self.load(Hdr::Ip, 16);
                 }
@@ -936,7 +945,7 @@ impl Translator {
                 not(combine(dir, &one))
             }
             Test::Port { dir, port, mask } => {
-                let (_, reads_dst) = dir.reads();
+                let (_, reads_dst) = reads(dir);
                 self.load(Hdr::Transport, if reads_dst { 4 } else { 2 });
                 let native = p.op == RelOp::Eq
                     && mask == 0xFFFF

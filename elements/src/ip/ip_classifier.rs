@@ -77,6 +77,10 @@ use alloc::vec::Vec;
 
 use nfc_dataplane::args::{split, ConfigErrors};
 
+use alloc::string::{String, ToString};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::Packet;
+
 use super::ip_classifier_eval::Headers;
 use super::ip_classifier_expr::{parse_pattern, Expr};
 use super::ip_classifier_program::Program;
@@ -141,6 +145,39 @@ impl IPClassifier {
     }
 }
 
+/// Runs `program` on `p`'s network header (set by CheckIPHeader or
+/// MarkIPHeader; without one the packet is dropped, as in Click). The
+/// Ethernet header, for `ether host`, is the 14 bytes before the network
+/// header when they are still in the packet.
+#[inline]
+pub(crate) fn run_on(program: &Program, p: &Packet) -> Out {
+    let (Some(ip), Some(offset)) = (p.network(), p.network_offset()) else {
+        return Out::Drop;
+    };
+    let headers = match offset.checked_sub(14) {
+        Some(start) => Headers::new(&p.data()[start..offset], ip),
+        None => Headers::ip(ip),
+    };
+    match program.run(&headers) {
+        Some(k) => Out::Port(k),
+        None => Out::Drop,
+    }
+}
+
+impl Element for IPClassifier {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        run_on(&self.program, p)
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        match name {
+            "program" => Ok(self.program.to_string()),
+            _ => Err(HandlerError::NoSuchHandler),
+        }
+    }
+}
+
 /// IPClassifier's spec.
 pub const SPEC: ElementSpec = ElementSpec {
     class: "IPClassifier",
@@ -157,7 +194,9 @@ pub const SPEC: ElementSpec = ElementSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ip::ip_classifier_eval::packets::Pkt;
     use crate::ip::ip_classifier_expr::{Test, TCP};
+    use alloc::string::ToString;
 
     #[test]
     fn good() {
@@ -206,5 +245,53 @@ mod tests {
         let cfg = "// web\n tcp port www, /* rest */ frob";
         let e = IPClassifier::configure(cfg).unwrap_err().0;
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "frob");
+    }
+
+    /// The manual's examples, packet by packet.
+    #[test]
+    fn classify_the_manual_examples() {
+        let c = IPClassifier::configure(
+            "10.0.0.0/24 and syn, 10.0.0.0/24 and fin ack, 10.0.0.0/24 and tcp, -",
+        )
+        .unwrap();
+        let from_net = |p: Pkt| {
+            Pkt {
+                src: [10, 0, 0, 9],
+                ..p
+            }
+            .bytes()
+        };
+        let outside = |p: Pkt| {
+            Pkt {
+                src: [10, 0, 1, 9],
+                dst: [8, 8, 8, 8],
+                ..p
+            }
+            .bytes()
+        };
+        assert_eq!(c.classify(&from_net(Pkt::tcp(1, 80, 0x02))), Some(0));
+        assert_eq!(c.classify(&from_net(Pkt::tcp(1, 80, 0x11))), Some(1));
+        assert_eq!(c.classify(&from_net(Pkt::tcp(1, 80, 0x01))), Some(2));
+        assert_eq!(c.classify(&from_net(Pkt::udp(1, 53))), Some(3));
+        assert_eq!(c.classify(&outside(Pkt::tcp(1, 80, 0x02))), Some(3));
+        assert_eq!(c.classify(&[]), Some(3), "- matches even an empty packet");
+
+        let c =
+            IPClassifier::configure("dst tcp port 8000 or 8080, dst tcp port > 1023, tcp").unwrap();
+        assert_eq!(c.classify(&Pkt::tcp(5000, 8080, 0).bytes()), Some(0));
+        assert_eq!(c.classify(&Pkt::tcp(5000, 8000, 0).bytes()), Some(0));
+        assert_eq!(c.classify(&Pkt::tcp(5000, 1024, 0).bytes()), Some(1));
+        assert_eq!(c.classify(&Pkt::tcp(5000, 1023, 0).bytes()), Some(2));
+        assert_eq!(c.classify(&Pkt::udp(5000, 8080).bytes()), None);
+        let later = Pkt {
+            frag: 0x0010,
+            ..Pkt::tcp(5000, 8080, 0)
+        };
+        assert_eq!(
+            c.classify(&later.bytes()),
+            Some(2),
+            "no ports in later fragments"
+        );
+        assert!(c.program().to_string().contains("transp[0:4]"));
     }
 }

@@ -279,17 +279,6 @@ pub fn split(op: RelOp) -> (PosRel, bool) {
     }
 }
 
-impl Dir {
-    /// Whether the test reads the source and the destination.
-    pub fn reads(self) -> (bool, bool) {
-        match self {
-            Dir::Src => (true, false),
-            Dir::Dst => (false, true),
-            Dir::SrcOrDst | Dir::SrcAndDst => (true, true),
-        }
-    }
-}
-
 impl Test {
     /// Whether the test reads the transport header, and so matches only
     /// first fragments.

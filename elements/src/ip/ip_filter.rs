@@ -34,6 +34,11 @@ use alloc::vec::Vec;
 
 use nfc_dataplane::args::{split, ConfigErrors};
 
+use alloc::string::{String, ToString};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::Packet;
+
+use super::ip_classifier::run_on;
 use super::ip_classifier_eval::Headers;
 use super::ip_classifier_expr::{parse_rule, Action, Expr};
 use super::ip_classifier_program::Program;
@@ -111,6 +116,20 @@ impl IPFilter {
             })
             .max()
             .unwrap_or(0)
+    }
+}
+
+impl Element for IPFilter {
+    #[inline]
+    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        run_on(&self.program, p)
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        match name {
+            "program" => Ok(self.program.to_string()),
+            _ => Err(HandlerError::NoSuchHandler),
+        }
     }
 }
 
@@ -252,7 +271,7 @@ mod tests {
         assert_eq!(hits, rounds as usize / 8 * 5);
         let (one, hits) = time(&|_| 0);
         assert_eq!(hits, rounds as usize);
-        let (checked, fast) = f.program().len();
+        let (checked, fast) = f.program().size();
         std::println!(
             "IPFilter, 10 rules ({fast} instructions, {checked} with length checks): \
              {mixed:.1} ns/packet for 8 packets round robin, {one:.1} ns/packet for one flow"
@@ -284,5 +303,38 @@ mod tests {
         assert_eq!(&cfg[e[1].span.clone().unwrap()], "src port");
         let e = IPFilter::configure("allow tcp,,drop").unwrap_err().0;
         assert_eq!(e[0].message, "empty rule");
+    }
+
+    #[test]
+    fn the_element_filters_by_network_header() {
+        use crate::harness::{self, check_batch_path, on_port, run_push, udp_frame};
+        let f = IPFilter::configure("allow udp && dst port 53, 1 udp && dst port 67, deny all")
+            .unwrap();
+        let make = |i: usize, pool: &'static nfc_dataplane::packet::PacketPool| {
+            let dport = [53, 67, 80][i % 3];
+            let mut p = pool
+                .alloc_with(&udp_frame([10, 0, 0, 1], [10, 0, 0, 2], 1000, dport, i % 5))
+                .unwrap();
+            if i % 7 != 6 {
+                p.set_network_header(14, 20);
+            }
+            p
+        };
+        check_batch_path(&f, 0, 2, make);
+        let mut f = f;
+        let pool = harness::pool();
+        let sent = run_push(
+            &mut f,
+            &harness::cx(pool),
+            0,
+            (0..21).map(|i| make(i, pool)).collect(),
+            2,
+        );
+        // 21 packets: 7 of each port, minus the 3 without a network header.
+        let port = |s: &harness::Sent| u16::from_be_bytes([s.data[36], s.data[37]]);
+        assert!(on_port(&sent, 0).iter().all(|s| port(s) == 53));
+        assert!(on_port(&sent, 1).iter().all(|s| port(s) == 67));
+        assert_eq!(sent.len(), 7 + 7 - 2, "{sent:?}");
+        assert!(f.read_handler("program").unwrap().contains("0"));
     }
 }
