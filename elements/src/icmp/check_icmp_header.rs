@@ -34,34 +34,18 @@
 //! - A packet whose IP header is cut short counts as not ICMP instead of
 //!   being read past its end.
 
-use alloc::string::String;
 
-use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::element::{Context, Element, HandlerError, Out};
-use nfc_dataplane::packet::Packet;
-use nfc_dataplane::parse;
 
-use crate::ip::ip_header::{self, field, CheckDrops, PROTO_ICMP};
+use crate::ip::ip_header::{field, CheckHeader, HeaderKind, PROTO_ICMP};
 use crate::{ElementSpec, Ports};
 
-/// CheckICMPHeader's configuration and drop counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckICMPHeader {
-    /// Report every bad packet.
-    pub verbose: bool,
-    /// Count drops by reason.
-    pub details: bool,
-    drops: CheckDrops<3>,
-}
+/// CheckICMPHeader: the shared header check, for ICMP.
+pub type CheckICMPHeader = CheckHeader<Icmp>;
 
-/// Why a packet failed, as `drop_details` names it.
-const REASONS: [&str; 3] = ["not ICMP", "bad packet length", "bad ICMP checksum"];
-/// What the console says about each.
-const MESSAGES: [&str; 3] = [
-    "CheckICMPHeader: ICMP header check failed: not ICMP",
-    "CheckICMPHeader: ICMP header check failed: bad packet length",
-    "CheckICMPHeader: ICMP header check failed: bad ICMP checksum",
-];
+/// What CheckICMPHeader checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Icmp;
+
 const NOT_ICMP: usize = 0;
 const BAD_LENGTH: usize = 1;
 const BAD_CHECKSUM: usize = 2;
@@ -69,61 +53,41 @@ const BAD_CHECKSUM: usize = 2;
 /// Length of the ICMP header.
 const HEADER: usize = 8;
 
-/// Checks the ICMP/IP packet `ip` (network header to end); the reason it
-/// fails, if it does.
-fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize> {
-    let (ip, hlen) = ip.ok_or(NOT_ICMP)?;
-    if ip[field::PROTO] != PROTO_ICMP {
-        return Err(NOT_ICMP);
-    }
-    let icmp = &ip[hlen..];
-    if icmp.len() < HEADER {
-        return Err(BAD_LENGTH);
-    }
-    let fits = match icmp[0] {
-        // Errors quote an IP header and the first 8 bytes after it.
-        3 | 4 | 5 | 11 | 12 => icmp.len() >= HEADER + 28,
-        // Timestamp and timestamp reply: exactly 12 more bytes.
-        13 | 14 => icmp.len() == HEADER + 12,
-        // Information request and reply: nothing more.
-        15 | 16 => icmp.len() == HEADER,
-        _ => true,
-    };
-    if !fits {
-        return Err(BAD_LENGTH);
-    }
-    if nfc_dataplane::checksum::checksum(icmp) != 0 {
-        return Err(BAD_CHECKSUM);
-    }
-    Ok(())
-}
+impl HeaderKind for Icmp {
+    const REASONS: [&'static str; 3] = ["not ICMP", "bad packet length", "bad ICMP checksum"];
+    const MESSAGES: [&'static str; 3] = [
+        "CheckICMPHeader: ICMP header check failed: not ICMP",
+        "CheckICMPHeader: ICMP header check failed: bad packet length",
+        "CheckICMPHeader: ICMP header check failed: bad ICMP checksum",
+    ];
 
-impl CheckICMPHeader {
-    /// Parses `CheckICMPHeader([VERBOSE, DETAILS])`.
-    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
-        let mut args = Args::new(config);
-        let verbose = args.read("VERBOSE", parse::boolean).unwrap_or(false);
-        let details = args.read("DETAILS", parse::boolean).unwrap_or(false);
-        args.complete()?;
-        Ok(CheckICMPHeader {
-            verbose,
-            details,
-            drops: CheckDrops::new(verbose, details),
-        })
-    }
-}
-
-impl Element for CheckICMPHeader {
-    #[inline]
-    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
-        match check(ip_header::ip(p)) {
-            Ok(()) => Out::Port(0),
-            Err(reason) => self.drops.drop(cx, reason, &MESSAGES),
+    /// Checks the ICMP/IP packet `ip` (network header to end); the reason it
+    /// fails, if it does.
+    fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize> {
+        let (ip, hlen) = ip.ok_or(NOT_ICMP)?;
+        if ip[field::PROTO] != PROTO_ICMP {
+            return Err(NOT_ICMP);
         }
-    }
-
-    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
-        self.drops.read_handler(name, &REASONS)
+        let icmp = &ip[hlen..];
+        if icmp.len() < HEADER {
+            return Err(BAD_LENGTH);
+        }
+        let fits = match icmp[0] {
+            // Errors quote an IP header and the first 8 bytes after it.
+            3 | 4 | 5 | 11 | 12 => icmp.len() >= HEADER + 28,
+            // Timestamp and timestamp reply: exactly 12 more bytes.
+            13 | 14 => icmp.len() == HEADER + 12,
+            // Information request and reply: nothing more.
+            15 | 16 => icmp.len() == HEADER,
+            _ => true,
+        };
+        if !fits {
+            return Err(BAD_LENGTH);
+        }
+        if nfc_dataplane::checksum::checksum(icmp) != 0 {
+            return Err(BAD_CHECKSUM);
+        }
+        Ok(())
     }
 }
 
@@ -144,25 +108,10 @@ pub const SPEC: ElementSpec = ElementSpec {
 mod tests {
     use super::*;
 
-    #[test]
-    fn configure() {
-        let c = CheckICMPHeader::configure("").unwrap();
-        assert_eq!((c.verbose, c.details), (false, false));
-        assert!(
-            CheckICMPHeader::configure("VERBOSE true, DETAILS yes")
-                .unwrap()
-                .details
-        );
-        let cfg = "VERBOSE loud, DETAIL true";
-        let e = CheckICMPHeader::configure(cfg).unwrap_err().0;
-        assert_eq!(e.len(), 2);
-        assert_eq!(&cfg[e[0].span.clone().unwrap()], "loud");
-        assert_eq!(e[1].hint.as_deref(), Some("did you mean `DETAILS`?"));
-    }
-
     use crate::harness::{self, check_batch_path, on_port, run_push};
     use crate::ip::ip_header::testing::{icmp, marked, udp};
-    use nfc_dataplane::packet::PacketPool;
+    use nfc_dataplane::element::Element;
+    use nfc_dataplane::packet::{Packet, PacketPool};
 
     const A: [u8; 4] = [10, 0, 0, 1];
 

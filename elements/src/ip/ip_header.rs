@@ -11,9 +11,13 @@ use alloc::string::{String, ToString};
 use core::fmt::Write;
 use core::net::Ipv4Addr;
 
+use core::marker::PhantomData;
+
+use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::checksum;
-use nfc_dataplane::element::{Context, HandlerError, Out};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
 use nfc_dataplane::packet::Packet;
+use nfc_dataplane::parse;
 
 /// Length of an IPv4 header without options.
 pub const MIN_LEN: usize = 20;
@@ -238,36 +242,59 @@ pub fn next_option(
     Ok(None)
 }
 
-/// The drop accounting of the transport-header checks (CheckTCPHeader,
-/// CheckUDPHeader, CheckICMPHeader), as Click keeps it: drops in total and,
-/// with DETAILS, by reason; a console message for the first drop, or for
-/// every drop with VERBOSE; failed packets to output 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckDrops<const N: usize> {
-    verbose: bool,
-    details: bool,
-    drops: u64,
-    by_reason: [u64; N],
+/// One transport-header check: what CheckTCPHeader, CheckUDPHeader and
+/// CheckICMPHeader differ in.
+pub trait HeaderKind {
+    /// Why a packet fails, as `drop_details` names each reason.
+    const REASONS: [&'static str; 3];
+    /// What the console says about each reason.
+    const MESSAGES: [&'static str; 3];
+    /// Checks the packet `ip` (network header to end, with its header
+    /// length; `None` without a usable IP header); the index of the reason
+    /// it fails, if it does.
+    fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize>;
 }
 
-impl<const N: usize> CheckDrops<N> {
-    /// No drops yet.
-    pub fn new(verbose: bool, details: bool) -> Self {
-        CheckDrops {
+/// A transport-header check element (CheckTCPHeader, CheckUDPHeader,
+/// CheckICMPHeader): VERBOSE and DETAILS, and the drops as Click keeps
+/// them — in total and, with DETAILS, by reason; a console message for the
+/// first drop, or for every drop with VERBOSE; failed packets to output 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckHeader<K> {
+    /// Report every bad packet.
+    pub verbose: bool,
+    /// Count drops by reason.
+    pub details: bool,
+    drops: u64,
+    by_reason: [u64; 3],
+    kind: PhantomData<K>,
+}
+
+impl<K: HeaderKind> CheckHeader<K> {
+    /// Parses `([VERBOSE, DETAILS])`.
+    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
+        let mut args = Args::new(config);
+        let verbose = args.read("VERBOSE", parse::boolean).unwrap_or(false);
+        let details = args.read("DETAILS", parse::boolean).unwrap_or(false);
+        args.complete()?;
+        Ok(CheckHeader {
             verbose,
             details,
             drops: 0,
-            by_reason: [0; N],
-        }
+            by_reason: [0; 3],
+            kind: PhantomData,
+        })
     }
+}
 
-    /// Counts a packet that failed for reason `reason` (an index into
-    /// `messages`, which hold each reason's whole console message) and says
-    /// where it goes: output 1.
+impl<K: HeaderKind> Element for CheckHeader<K> {
     #[inline]
-    pub fn drop(&mut self, cx: &Context, reason: usize, messages: &[&'static str; N]) -> Out {
+    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
+        let Err(reason) = K::check(ip(p)) else {
+            return Out::Port(0);
+        };
         if self.drops == 0 || self.verbose {
-            cx.console.line(messages[reason]);
+            cx.console.line(K::MESSAGES[reason]);
         }
         self.drops += 1;
         if self.details {
@@ -277,13 +304,13 @@ impl<const N: usize> CheckDrops<N> {
     }
 
     /// The `drops` handler, and `drop_details` (one `count<TAB>reason`
-    /// line per reason of `texts`) when DETAILS is on.
-    pub fn read_handler(&self, name: &str, texts: &[&str; N]) -> Result<String, HandlerError> {
+    /// line per reason) when DETAILS is on.
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
         match name {
             "drops" => Ok(self.drops.to_string()),
             "drop_details" if self.details => {
                 let mut s = String::new();
-                for (n, text) in self.by_reason.iter().zip(texts) {
+                for (n, text) in self.by_reason.iter().zip(K::REASONS) {
                     let _ = writeln!(s, "{n}\t{text}");
                 }
                 Ok(s)
@@ -459,5 +486,33 @@ mod tests {
         assert_eq!(all(&cut, 24), Err(24));
         let eol = ipv4(PROTO_UDP, [1; 4], [2; 4], &[OPT_EOL, OPT_RR, 0, 0], &[]);
         assert_eq!(all(&eol, 24), Ok(alloc::vec![]));
+    }
+}
+
+#[cfg(test)]
+mod check_header_tests {
+    use crate::icmp::check_icmp_header::CheckICMPHeader;
+    use crate::tcpudp::check_tcp_header::CheckTCPHeader;
+    use crate::tcpudp::check_udp_header::CheckUDPHeader;
+    use nfc_dataplane::args::ConfigErrors;
+
+    /// Every header check reads VERBOSE and DETAILS alike.
+    #[test]
+    fn configure() {
+        fn each<K: super::HeaderKind + core::fmt::Debug>(
+            configure: fn(&str) -> Result<super::CheckHeader<K>, ConfigErrors>,
+        ) {
+            let c = configure("").unwrap();
+            assert_eq!((c.verbose, c.details), (false, false));
+            assert!(configure("VERBOSE true, DETAILS yes").unwrap().details);
+            let cfg = "VERBOSE loud, DETAIL true";
+            let e = configure(cfg).unwrap_err().0;
+            assert_eq!(e.len(), 2);
+            assert_eq!(&cfg[e[0].span.clone().unwrap()], "loud");
+            assert_eq!(e[1].hint.as_deref(), Some("did you mean `DETAILS`?"));
+        }
+        each(CheckTCPHeader::configure);
+        each(CheckUDPHeader::configure);
+        each(CheckICMPHeader::configure);
     }
 }

@@ -33,86 +33,50 @@
 //!   short for a 20-byte TCP header as a bad length, instead of being read
 //!   past its end.
 
-use alloc::string::String;
 
-use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::element::{Context, Element, HandlerError, Out};
-use nfc_dataplane::packet::Packet;
-use nfc_dataplane::parse;
 
-use crate::ip::ip_header::{self, field, CheckDrops, PROTO_TCP};
+use crate::ip::ip_header::{self, field, CheckHeader, HeaderKind, PROTO_TCP};
 use crate::{ElementSpec, Ports};
 
-/// CheckTCPHeader's configuration and drop counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckTCPHeader {
-    /// Report every bad packet.
-    pub verbose: bool,
-    /// Count drops by reason.
-    pub details: bool,
-    drops: CheckDrops<3>,
-}
+/// CheckTCPHeader: the shared header check, for TCP.
+pub type CheckTCPHeader = CheckHeader<Tcp>;
 
-/// Why a packet failed, as `drop_details` names it.
-const REASONS: [&str; 3] = ["not TCP", "bad packet length", "bad TCP checksum"];
-/// What the console says about each.
-const MESSAGES: [&str; 3] = [
-    "CheckTCPHeader: TCP header check failed: not TCP",
-    "CheckTCPHeader: TCP header check failed: bad packet length",
-    "CheckTCPHeader: TCP header check failed: bad TCP checksum",
-];
+/// What CheckTCPHeader checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tcp;
+
 const NOT_TCP: usize = 0;
 const BAD_LENGTH: usize = 1;
 const BAD_CHECKSUM: usize = 2;
 
-/// Checks the TCP/IP packet `ip` (network header to end); the reason it
-/// fails, if it does.
-fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize> {
-    let (ip, hlen) = ip.ok_or(NOT_TCP)?;
-    if ip[field::PROTO] != PROTO_TCP {
-        return Err(NOT_TCP);
-    }
-    let ip_len = ip_header::total_len(ip);
-    let tcp = ip
-        .get(hlen..ip_len)
-        .filter(|t| t.len() >= 20)
-        .ok_or(BAD_LENGTH)?;
-    let off = usize::from(tcp[12] >> 4) * 4;
-    if off < 20 || tcp.len() < off {
-        return Err(BAD_LENGTH);
-    }
-    if ip_header::transport_checksum(ip, tcp) != 0 {
-        return Err(BAD_CHECKSUM);
-    }
-    Ok(())
-}
+impl HeaderKind for Tcp {
+    const REASONS: [&'static str; 3] = ["not TCP", "bad packet length", "bad TCP checksum"];
+    const MESSAGES: [&'static str; 3] = [
+        "CheckTCPHeader: TCP header check failed: not TCP",
+        "CheckTCPHeader: TCP header check failed: bad packet length",
+        "CheckTCPHeader: TCP header check failed: bad TCP checksum",
+    ];
 
-impl CheckTCPHeader {
-    /// Parses `CheckTCPHeader([VERBOSE, DETAILS])`.
-    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
-        let mut args = Args::new(config);
-        let verbose = args.read("VERBOSE", parse::boolean).unwrap_or(false);
-        let details = args.read("DETAILS", parse::boolean).unwrap_or(false);
-        args.complete()?;
-        Ok(CheckTCPHeader {
-            verbose,
-            details,
-            drops: CheckDrops::new(verbose, details),
-        })
-    }
-}
-
-impl Element for CheckTCPHeader {
-    #[inline]
-    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
-        match check(ip_header::ip(p)) {
-            Ok(()) => Out::Port(0),
-            Err(reason) => self.drops.drop(cx, reason, &MESSAGES),
+    /// Checks the TCP/IP packet `ip` (network header to end); the reason it
+    /// fails, if it does.
+    fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize> {
+        let (ip, hlen) = ip.ok_or(NOT_TCP)?;
+        if ip[field::PROTO] != PROTO_TCP {
+            return Err(NOT_TCP);
         }
-    }
-
-    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
-        self.drops.read_handler(name, &REASONS)
+        let ip_len = ip_header::total_len(ip);
+        let tcp = ip
+            .get(hlen..ip_len)
+            .filter(|t| t.len() >= 20)
+            .ok_or(BAD_LENGTH)?;
+        let off = usize::from(tcp[12] >> 4) * 4;
+        if off < 20 || tcp.len() < off {
+            return Err(BAD_LENGTH);
+        }
+        if ip_header::transport_checksum(ip, tcp) != 0 {
+            return Err(BAD_CHECKSUM);
+        }
+        Ok(())
     }
 }
 
@@ -133,26 +97,11 @@ pub const SPEC: ElementSpec = ElementSpec {
 mod tests {
     use super::*;
 
-    #[test]
-    fn configure() {
-        let c = CheckTCPHeader::configure("").unwrap();
-        assert_eq!((c.verbose, c.details), (false, false));
-        assert!(
-            CheckTCPHeader::configure("VERBOSE true, DETAILS yes")
-                .unwrap()
-                .details
-        );
-        let cfg = "VERBOSE loud, DETAIL true";
-        let e = CheckTCPHeader::configure(cfg).unwrap_err().0;
-        assert_eq!(e.len(), 2);
-        assert_eq!(&cfg[e[0].span.clone().unwrap()], "loud");
-        assert_eq!(e[1].hint.as_deref(), Some("did you mean `DETAILS`?"));
-    }
-
     use crate::harness::{self, check_batch_path, on_port, run_push};
     use crate::ip::ip_header::put16;
     use crate::ip::ip_header::testing::{marked, tcp, udp};
-    use nfc_dataplane::packet::PacketPool;
+    use nfc_dataplane::element::{Element, Out};
+    use nfc_dataplane::packet::{Packet, PacketPool};
 
     /// TCP packets behind 0-2 link bytes, broken in the way `i % 8` picks.
     fn packet(i: usize, pool: &'static PacketPool) -> Packet {

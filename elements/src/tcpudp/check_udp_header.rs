@@ -33,85 +33,49 @@
 //!   short for its UDP header as a bad length, instead of being read past
 //!   its end.
 
-use alloc::string::String;
 
-use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::element::{Context, Element, HandlerError, Out};
-use nfc_dataplane::packet::Packet;
-use nfc_dataplane::parse;
 
-use crate::ip::ip_header::{self, field, get16, CheckDrops, PROTO_UDP};
+use crate::ip::ip_header::{self, field, get16, CheckHeader, HeaderKind, PROTO_UDP};
 use crate::{ElementSpec, Ports};
 
-/// CheckUDPHeader's configuration and drop counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckUDPHeader {
-    /// Report every bad packet.
-    pub verbose: bool,
-    /// Count drops by reason.
-    pub details: bool,
-    drops: CheckDrops<3>,
-}
+/// CheckUDPHeader: the shared header check, for UDP.
+pub type CheckUDPHeader = CheckHeader<Udp>;
 
-/// Why a packet failed, as `drop_details` names it.
-const REASONS: [&str; 3] = ["not UDP", "bad packet length", "bad UDP checksum"];
-/// What the console says about each.
-const MESSAGES: [&str; 3] = [
-    "CheckUDPHeader: UDP header check failed: not UDP",
-    "CheckUDPHeader: UDP header check failed: bad packet length",
-    "CheckUDPHeader: UDP header check failed: bad UDP checksum",
-];
+/// What CheckUDPHeader checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Udp;
+
 const NOT_UDP: usize = 0;
 const BAD_LENGTH: usize = 1;
 const BAD_CHECKSUM: usize = 2;
 
-/// Checks the UDP/IP packet `ip` (network header to end); the reason it
-/// fails, if it does.
-fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize> {
-    let (ip, hlen) = ip.ok_or(NOT_UDP)?;
-    if ip[field::PROTO] != PROTO_UDP {
-        return Err(NOT_UDP);
-    }
-    let udp = &ip[hlen..];
-    if udp.len() < 8 {
-        return Err(BAD_LENGTH);
-    }
-    let len = usize::from(get16(udp, 4));
-    if len < 8 || udp.len() < len {
-        return Err(BAD_LENGTH);
-    }
-    if get16(udp, 6) != 0 && ip_header::transport_checksum(ip, &udp[..len]) != 0 {
-        return Err(BAD_CHECKSUM);
-    }
-    Ok(())
-}
+impl HeaderKind for Udp {
+    const REASONS: [&'static str; 3] = ["not UDP", "bad packet length", "bad UDP checksum"];
+    const MESSAGES: [&'static str; 3] = [
+        "CheckUDPHeader: UDP header check failed: not UDP",
+        "CheckUDPHeader: UDP header check failed: bad packet length",
+        "CheckUDPHeader: UDP header check failed: bad UDP checksum",
+    ];
 
-impl CheckUDPHeader {
-    /// Parses `CheckUDPHeader([VERBOSE, DETAILS])`.
-    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
-        let mut args = Args::new(config);
-        let verbose = args.read("VERBOSE", parse::boolean).unwrap_or(false);
-        let details = args.read("DETAILS", parse::boolean).unwrap_or(false);
-        args.complete()?;
-        Ok(CheckUDPHeader {
-            verbose,
-            details,
-            drops: CheckDrops::new(verbose, details),
-        })
-    }
-}
-
-impl Element for CheckUDPHeader {
-    #[inline]
-    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
-        match check(ip_header::ip(p)) {
-            Ok(()) => Out::Port(0),
-            Err(reason) => self.drops.drop(cx, reason, &MESSAGES),
+    /// Checks the UDP/IP packet `ip` (network header to end); the reason it
+    /// fails, if it does.
+    fn check(ip: Option<(&[u8], usize)>) -> Result<(), usize> {
+        let (ip, hlen) = ip.ok_or(NOT_UDP)?;
+        if ip[field::PROTO] != PROTO_UDP {
+            return Err(NOT_UDP);
         }
-    }
-
-    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
-        self.drops.read_handler(name, &REASONS)
+        let udp = &ip[hlen..];
+        if udp.len() < 8 {
+            return Err(BAD_LENGTH);
+        }
+        let len = usize::from(get16(udp, 4));
+        if len < 8 || udp.len() < len {
+            return Err(BAD_LENGTH);
+        }
+        if get16(udp, 6) != 0 && ip_header::transport_checksum(ip, &udp[..len]) != 0 {
+            return Err(BAD_CHECKSUM);
+        }
+        Ok(())
     }
 }
 
@@ -132,27 +96,12 @@ pub const SPEC: ElementSpec = ElementSpec {
 mod tests {
     use super::*;
 
-    #[test]
-    fn configure() {
-        let c = CheckUDPHeader::configure("").unwrap();
-        assert_eq!((c.verbose, c.details), (false, false));
-        assert!(
-            CheckUDPHeader::configure("VERBOSE true, DETAILS yes")
-                .unwrap()
-                .details
-        );
-        let cfg = "VERBOSE loud, DETAIL true";
-        let e = CheckUDPHeader::configure(cfg).unwrap_err().0;
-        assert_eq!(e.len(), 2);
-        assert_eq!(&cfg[e[0].span.clone().unwrap()], "loud");
-        assert_eq!(e[1].hint.as_deref(), Some("did you mean `DETAILS`?"));
-    }
-
     use crate::harness::{self, check_batch_path, on_port, run_push};
     use crate::ip::ip_header::put16;
     use crate::ip::ip_header::testing::{marked, tcp, udp};
     use nfc_dataplane::element::Captured;
-    use nfc_dataplane::packet::PacketPool;
+    use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+    use nfc_dataplane::packet::{Packet, PacketPool};
 
     /// UDP packets behind 0-2 link bytes, broken in the way `i % 8` picks.
     fn packet(i: usize, pool: &'static PacketPool) -> Packet {
