@@ -149,9 +149,16 @@ pub trait Element {
     /// Handles a batch that arrived on push input `input`, appending each
     /// packet to the batch of the output it leaves on (`outs[k]` for output
     /// `k`; `outs` has one batch per output, empty on entry). Packets sent
-    /// to an output the element does not have are freed.
+    /// to an output the element does not have are freed. With one output
+    /// the batch is filtered in place and handed on whole.
     #[inline]
     fn push(&mut self, cx: &Context, input: usize, batch: Batch, outs: &mut [Batch]) {
+        if let [out] = outs {
+            let mut batch = batch;
+            batch.retain(|p| self.process(cx, input, p) == Out::Port(0));
+            *out = batch;
+            return;
+        }
         for mut p in batch {
             if let Out::Port(k) = self.process(cx, input, &mut p) {
                 if let Some(out) = outs.get_mut(k) {
@@ -222,21 +229,6 @@ pub trait Element {
     }
 }
 
-/// Sends `batch` through `process` with a filter-map that keeps packets on
-/// output 0 in place: the common path of one-output elements that may drop.
-#[inline]
-pub fn push_one_output(
-    batch: Batch,
-    outs: &mut [Batch],
-    mut process: impl FnMut(&mut Packet) -> bool,
-) {
-    let mut batch = batch;
-    batch.retain(&mut process);
-    if let Some(out) = outs.first_mut() {
-        *out = batch;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,14 +285,25 @@ mod tests {
     }
 
     #[test]
-    fn push_one_output_filters_in_place() {
+    fn one_output_filters_in_place() {
+        /// Drops packets whose first byte is 2.
+        struct NotTwo;
+        impl Element for NotTwo {
+            fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+                if p.data()[0] == 2 {
+                    Out::Drop
+                } else {
+                    Out::Port(0)
+                }
+            }
+        }
         let pool = PacketPool::new(4);
         let mut batch = Batch::new();
         for b in [1u8, 2, 3, 4] {
             batch.push(pool.alloc_with(&[b]).unwrap()).unwrap();
         }
         let mut outs = [Batch::new()];
-        push_one_output(batch, &mut outs, |p| p.data()[0] != 2);
+        NotTwo.push(&Context::at(pool, 0), 0, batch, &mut outs);
         assert_eq!(outs[0].len(), 3);
         assert_eq!(pool.available(), 1);
     }

@@ -27,8 +27,7 @@
 
 use alloc::string::{String, ToString};
 use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::batch::Batch;
-use nfc_dataplane::element::{push_one_output, Context, Element, HandlerError, Out};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
 use nfc_dataplane::packet::Packet;
 
 use super::headers::swap_addresses;
@@ -64,11 +63,6 @@ impl Element for EtherMirror {
         } else {
             Out::Drop
         }
-    }
-
-    #[inline]
-    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        push_one_output(batch, outs, |p| self.mirror(p));
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {

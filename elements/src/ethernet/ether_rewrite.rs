@@ -30,8 +30,7 @@
 
 use alloc::string::{String, ToString};
 use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::batch::Batch;
-use nfc_dataplane::element::{push_one_output, Context, Element, HandlerError, Out};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
 use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse::{self, EtherAddress};
 
@@ -80,11 +79,6 @@ impl Element for EtherRewrite {
         } else {
             Out::Drop
         }
-    }
-
-    #[inline]
-    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        push_one_output(batch, outs, |p| self.rewrite(p));
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
