@@ -37,76 +37,12 @@
 //! - Click prints "overflow" at the first drop; nfc only counts (`drops`).
 //! - As for SimpleQueue, the per-packet path (`process`) stores a copy.
 
-use alloc::string::String;
-use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::batch::Batch;
-use nfc_dataplane::element::{Context, Element, HandlerError, Out};
-use nfc_dataplane::packet::Packet;
-use nfc_dataplane::parse;
-
-use super::simple_queue::Fifo;
+use super::simple_queue::SimpleQueue;
 use crate::{ElementSpec, Ports};
 
-/// The capacity Click's queues have when none is given.
-pub const DEFAULT_CAPACITY: u32 = 1000;
-
-/// Queue's configuration and the packets it holds.
-#[derive(Debug)]
-pub struct Queue {
-    /// Maximum number of packets held, as configured (the `capacity`
-    /// handler changes the queue's).
-    pub capacity: u32,
-    fifo: Fifo,
-}
-
-impl Queue {
-    /// Parses Queue's configuration string.
-    pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
-        let mut args = Args::new(config);
-        let capacity = args.read_p("CAPACITY", parse::unsigned::<u32>);
-        args.complete()?;
-        let capacity = capacity.unwrap_or(DEFAULT_CAPACITY);
-        Ok(Queue {
-            capacity,
-            fifo: Fifo::new(capacity),
-        })
-    }
-
-    /// Packets in the queue now.
-    pub fn len(&self) -> usize {
-        self.fifo.len()
-    }
-
-    /// True when the queue holds no packet.
-    pub fn is_empty(&self) -> bool {
-        self.fifo.len() == 0
-    }
-}
-
-impl Element for Queue {
-    #[inline]
-    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
-        self.fifo.process(cx, p)
-    }
-
-    #[inline]
-    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        self.fifo.push(batch, outs);
-    }
-
-    #[inline]
-    fn pull(&mut self, _cx: &Context, _output: usize, max: usize) -> Batch {
-        self.fifo.pull(max)
-    }
-
-    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
-        self.fifo.read_handler(name)
-    }
-
-    fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
-        self.fifo.write_handler(name, value)
-    }
-}
+/// Queue: nfc has no notifiers, so a Queue is a SimpleQueue under Click's
+/// other name (see "Differences from Click").
+pub type Queue = SimpleQueue;
 
 /// Queue's spec.
 pub const SPEC: ElementSpec = ElementSpec {

@@ -44,7 +44,6 @@ use nfc_dataplane::element::{Context, Element, HandlerError, Out};
 use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
 
-use super::queue::DEFAULT_CAPACITY;
 use crate::{ElementSpec, Ports};
 
 /// Output for packets that found the queue full (dropped when unconnected).
@@ -177,7 +176,10 @@ impl Fifo {
     }
 }
 
-/// SimpleQueue's configuration and the packets it holds.
+/// The capacity Click's queues have when none is given.
+pub const DEFAULT_CAPACITY: u32 = 1000;
+
+/// SimpleQueue's configuration and the packets it holds (also Queue's).
 #[derive(Debug)]
 pub struct SimpleQueue {
     /// Maximum number of packets held, as configured (the `capacity`
