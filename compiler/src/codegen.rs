@@ -317,7 +317,7 @@ pub fn generate(
         let _ = writeln!(
             w,
             "            let r = self.{}.run_task(cx, pulled, &mut outs);\n            \
-             result = merge(result, r);",
+             result = result.merge(r);",
             n.field
         );
         let mut inner = String::new();
@@ -377,12 +377,7 @@ pub fn generate(
 
     let _ = writeln!(
         w,
-        "fn merge(a: TaskResult, b: TaskResult) -> TaskResult {{\n    \
-         match (a, b) {{\n        \
-         (TaskResult::Stop, _) | (_, TaskResult::Stop) => TaskResult::Stop,\n        \
-         (TaskResult::Busy, _) | (_, TaskResult::Busy) => TaskResult::Busy,\n        \
-         _ => TaskResult::Idle,\n    }}\n}}\n\n\
-         fn main() -> std::process::ExitCode {{\n    \
+        "fn main() -> std::process::ExitCode {{\n    \
          platform::main({stem:?}, {POOL_SIZE}, Pipeline::build, drivers)\n}}\n"
     );
     let _ = writeln!(

@@ -132,6 +132,19 @@ pub enum TaskResult {
     Stop,
 }
 
+impl TaskResult {
+    /// The result of two task runs together: a stop request wins, then
+    /// work done.
+    #[inline]
+    pub fn merge(self, other: TaskResult) -> TaskResult {
+        match (self, other) {
+            (TaskResult::Stop, _) | (_, TaskResult::Stop) => TaskResult::Stop,
+            (TaskResult::Busy, _) | (_, TaskResult::Busy) => TaskResult::Busy,
+            _ => TaskResult::Idle,
+        }
+    }
+}
+
 /// One element instance.
 ///
 /// Every method has a default, so an element writes only what it does.

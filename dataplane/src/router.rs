@@ -164,11 +164,7 @@ impl Pipeline for Router {
             let mut outs = empty_outs(node.push_to.len());
             let r = node.element.run_task(cx, pulled, &mut outs);
             self.route(cx, e, outs, None);
-            result = match (result, r) {
-                (TaskResult::Stop, _) | (_, TaskResult::Stop) => TaskResult::Stop,
-                (TaskResult::Busy, _) | (_, TaskResult::Busy) => TaskResult::Busy,
-                _ => TaskResult::Idle,
-            };
+            result = result.merge(r);
         }
         result
     }
