@@ -34,8 +34,6 @@
 //! - A packet whose IP header is cut short counts as not ICMP instead of
 //!   being read past its end.
 
-
-
 use crate::ip::ip_header::{field, CheckHeader, HeaderKind, PROTO_ICMP};
 use crate::{ElementSpec, Ports};
 

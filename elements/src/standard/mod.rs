@@ -247,9 +247,16 @@ mod spec_tests {
             ] {
                 assert!(manual.contains(&section), "{} lacks {section}", s.class);
             }
+            let names_type = |decl: &str| {
+                s.source.match_indices(decl).any(|(i, _)| {
+                    let next = s.source[i + decl.len()..].chars().next();
+                    !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+            };
             assert!(
-                s.source.contains(&format!("pub struct {}", s.class)),
-                "{} has no struct named after it",
+                names_type(&format!("pub struct {}", s.class))
+                    || names_type(&format!("pub type {}", s.class)),
+                "{} has no type named after it",
                 s.class
             );
             for kw in s.keywords {

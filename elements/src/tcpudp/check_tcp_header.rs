@@ -33,8 +33,6 @@
 //!   short for a 20-byte TCP header as a bad length, instead of being read
 //!   past its end.
 
-
-
 use crate::ip::ip_header::{self, field, CheckHeader, HeaderKind, PROTO_TCP};
 use crate::{ElementSpec, Ports};
 

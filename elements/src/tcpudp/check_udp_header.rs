@@ -33,8 +33,6 @@
 //!   short for its UDP header as a bad length, instead of being read past
 //!   its end.
 
-
-
 use crate::ip::ip_header::{self, field, get16, CheckHeader, HeaderKind, PROTO_UDP};
 use crate::{ElementSpec, Ports};
 
