@@ -1,17 +1,22 @@
 //! Batches: up to [`BURST`] packets moving between elements together.
 
 use core::fmt;
+use core::mem::ManuallyDrop;
 
+use crate::element::Out;
 use crate::packet::Packet;
 
 /// Most packets in one batch (DPDK's and FastClick's usual burst).
 pub const BURST: usize = 32;
 
-/// Up to [`BURST`] packets, in order. Passing a batch moves ownership of
-/// its packets; dropping it frees them.
+/// Up to [`BURST`] packets, in order. A batch owns its packets; dropping it
+/// frees them. Elements receive batches by reference and change them in
+/// place, so a batch is neither copied nor cleared between elements.
 pub struct Batch {
     len: usize,
-    packets: [Option<Packet>; BURST],
+    /// `packets[..len]` are `Some`, the rest `None`; [`Drop`] frees the
+    /// first `len` and skips the rest (no drop glue for all 32 slots).
+    packets: ManuallyDrop<[Option<Packet>; BURST]>,
 }
 
 impl Batch {
@@ -20,7 +25,7 @@ impl Batch {
     pub const fn new() -> Batch {
         Batch {
             len: 0,
-            packets: [const { None }; BURST],
+            packets: ManuallyDrop::new([const { None }; BURST]),
         }
     }
 
@@ -75,22 +80,42 @@ impl Batch {
         self.packets[..self.len].iter_mut().flatten()
     }
 
-    /// Keeps the packets for which `keep` returns true, in order, and frees
-    /// the others: the in-place path of a one-output element that drops
-    /// some packets.
+    /// Sends each packet where `f` says, in one pass and in order: packets
+    /// for output 0 stay in this batch, packets for output `k >= 1` are
+    /// appended to `others[k - 1]`, and dropped packets or packets for an
+    /// output past `others` are freed. The batch path of an element with
+    /// several outputs ([`crate::element::Element::push`]).
     #[inline]
-    pub fn retain(&mut self, mut keep: impl FnMut(&mut Packet) -> bool) {
+    pub fn route(&mut self, others: &mut [Batch], mut f: impl FnMut(&mut Packet) -> Out) {
         let mut kept = 0;
         for i in 0..self.len {
             let Some(mut p) = self.packets[i].take() else {
                 continue;
             };
-            if keep(&mut p) {
-                self.packets[kept] = Some(p);
-                kept += 1;
+            match f(&mut p) {
+                Out::Port(0) => {
+                    self.packets[kept] = Some(p);
+                    kept += 1;
+                }
+                Out::Port(k) => {
+                    if let Some(out) = others.get_mut(k - 1) {
+                        // `out` receives at most the packets of this batch
+                        // and starts empty, so it cannot overflow.
+                        let _ = out.push(p);
+                    }
+                }
+                Out::Drop => {}
             }
         }
         self.len = kept;
+    }
+
+    /// Frees every packet.
+    #[inline]
+    pub fn clear(&mut self) {
+        for p in &mut self.packets[..core::mem::take(&mut self.len)] {
+            *p = None;
+        }
     }
 
     /// Moves every packet out, in order, leaving the batch empty.
@@ -115,6 +140,13 @@ impl Batch {
             other.packets[i - n] = other.packets[i].take();
         }
         other.len -= n;
+    }
+}
+
+impl Drop for Batch {
+    #[inline]
+    fn drop(&mut self) {
+        self.clear();
     }
 }
 
@@ -223,12 +255,29 @@ mod tests {
     }
 
     #[test]
-    fn retain_keeps_order_and_frees_the_rest() {
+    fn route_keeps_output_0_in_place_and_moves_the_rest() {
         let pool = PacketPool::new(8);
         let mut b = batch_of(pool, 8);
-        b.retain(|p| p.data()[0] % 3 != 0);
-        assert_eq!(bytes(&b), [1, 2, 4, 5, 7]);
-        assert_eq!(pool.available(), 3);
+        let mut others = [Batch::new(), Batch::new()];
+        b.route(&mut others, |p| match p.data()[0] % 4 {
+            0 => Out::Port(0),
+            1 => Out::Port(1),
+            2 => Out::Port(5),
+            _ => Out::Drop,
+        });
+        assert_eq!(bytes(&b), [0, 4]);
+        assert_eq!(bytes(&others[0]), [1, 5]);
+        assert!(others[1].is_empty());
+        assert_eq!(
+            pool.available(),
+            4,
+            "dropped and unknown-port packets freed"
+        );
+        b.clear();
+        assert!(b.is_empty());
+        assert_eq!(pool.available(), 6);
+        drop(others);
+        assert_eq!(pool.available(), 8, "dropping a batch frees its packets");
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! says which output each leaves on:
 //!
 //! - **push**: [`Element::push`] takes a batch arriving on an input and
-//!   sorts its packets into one batch per output. The default runs
-//!   [`Element::process`] on each packet; an element overrides `push` only
-//!   where working on the whole batch saves time (Counter, Discard, Tee).
+//!   sorts its packets by output, in place: packets for output 0 stay in
+//!   the batch, those for other outputs move to one batch per output. The
+//!   default runs [`Element::process`] on each packet; an element overrides
+//!   `push` only where working on the whole batch saves time (Counter,
+//!   Discard) or does what `process` cannot (Tee, queues).
 //! - **pull**: queues hand out packets when asked ([`Element::pull`]). An
 //!   element between a queue and its consumer is pulled through: the caller
 //!   pulls from upstream and pushes the batch through it.
@@ -32,6 +34,48 @@ pub enum Out {
     Port(usize),
     /// Nowhere: the packet is freed.
     Drop,
+}
+
+/// The output batches of an element that places packets itself (Tee,
+/// switches, queues with an overflow output): output 0 is the batch that
+/// came in, outputs 1 and up are the `others` of [`Element::push`]. An
+/// element typically takes the input out of the batch first
+/// (`core::mem::take(batch)`), then sorts it into its outputs.
+pub struct Outputs<'a> {
+    zero: &'a mut Batch,
+    others: &'a mut [Batch],
+}
+
+impl<'a> Outputs<'a> {
+    /// Output 0 is `zero`, output `k >= 1` is `others[k - 1]`.
+    #[inline]
+    pub fn new(zero: &'a mut Batch, others: &'a mut [Batch]) -> Outputs<'a> {
+        Outputs { zero, others }
+    }
+
+    /// The number of outputs (at least one: output 0 is always there).
+    #[inline]
+    pub fn count(&self) -> usize {
+        1 + self.others.len()
+    }
+
+    /// The batch of output `k`, if the element has it.
+    #[inline]
+    pub fn get_mut(&mut self, k: usize) -> Option<&mut Batch> {
+        match k {
+            0 => Some(self.zero),
+            k => self.others.get_mut(k - 1),
+        }
+    }
+
+    /// Appends `p` to output `k`; frees it when there is no such output or
+    /// the output's batch is full.
+    #[inline]
+    pub fn push(&mut self, k: usize, p: Packet) {
+        if let Some(out) = self.get_mut(k) {
+            let _ = out.push(p);
+        }
+    }
 }
 
 /// What an element sees of the world when it runs: the time, and the pool
@@ -159,36 +203,24 @@ pub trait Element {
         Out::Port(0)
     }
 
-    /// Handles a batch that arrived on push input `input`, appending each
-    /// packet to the batch of the output it leaves on (`outs[k]` for output
-    /// `k`; `outs` has one batch per output, empty on entry). Packets sent
-    /// to an output the element does not have are freed. With one output
-    /// the batch is filtered in place and handed on whole.
+    /// Handles a batch that arrived on push input `input`, in place: on
+    /// return `batch` holds, in order, the packets that leave on output 0,
+    /// and `others[k - 1]` (empty on entry) those that leave on output
+    /// `k >= 1`. Packets for an output the element does not have are freed;
+    /// an element with no outputs leaves `batch` empty (or its caller frees
+    /// what is left). Output 0 being the input batch itself is what lets a
+    /// batch cross a chain of elements without being copied.
     #[inline]
-    fn push(&mut self, cx: &Context, input: usize, batch: Batch, outs: &mut [Batch]) {
-        if let [out] = outs {
-            let mut batch = batch;
-            batch.retain(|p| self.process(cx, input, p) == Out::Port(0));
-            *out = batch;
-            return;
-        }
-        for mut p in batch {
-            if let Out::Port(k) = self.process(cx, input, &mut p) {
-                if let Some(out) = outs.get_mut(k) {
-                    // An output batch cannot overflow: it receives at most
-                    // the packets of one input batch.
-                    let _ = out.push(p);
-                }
-            }
-        }
+    fn push(&mut self, cx: &Context, input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        batch.route(others, |p| self.process(cx, input, p));
     }
 
-    /// Hands out up to `max` packets from pull output `output` (queues).
-    /// The default has none.
+    /// Appends up to `max` packets from pull output `output` to `batch`
+    /// (queues; `max` never exceeds the room in `batch`). The default has
+    /// none.
     #[inline]
-    fn pull(&mut self, cx: &Context, output: usize, max: usize) -> Batch {
-        let _ = (cx, output, max);
-        Batch::new()
+    fn pull(&mut self, cx: &Context, output: usize, max: usize, batch: &mut Batch) {
+        let _ = (cx, output, max, batch);
     }
 
     /// How many packets the element's task wants pulled from its input 0
@@ -199,12 +231,14 @@ pub trait Element {
         0
     }
 
-    /// Runs the element's task once: `pulled` holds what was pulled for it
-    /// (see [`Element::task_wants`]); packets it emits go to `outs` as in
-    /// [`Element::push`]. The default has no task.
+    /// Runs the element's task once. On entry `batch` holds what was
+    /// pulled for it (see [`Element::task_wants`]), else nothing; on return
+    /// it holds the packets the task emits on output 0, and `others` those
+    /// for the other outputs, as in [`Element::push`]. The default has no
+    /// task.
     #[inline]
-    fn run_task(&mut self, cx: &Context, pulled: Batch, outs: &mut [Batch]) -> TaskResult {
-        let _ = (cx, pulled, outs);
+    fn run_task(&mut self, cx: &Context, batch: &mut Batch, others: &mut [Batch]) -> TaskResult {
+        let _ = (cx, batch, others);
         TaskResult::Idle
     }
 
@@ -267,8 +301,9 @@ mod tests {
                 let b = if i % 5 == 4 { 0xff } else { i as u8 };
                 batch.push(pool.alloc_with(&[b]).unwrap()).unwrap();
             }
-            let mut outs = [Batch::new(), Batch::new()];
-            EvenOdd.push(&Context::at(pool, 0), 0, batch, &mut outs);
+            let mut outs = [batch, Batch::new()];
+            let [zero, one] = &mut outs;
+            EvenOdd.push(&Context::at(pool, 0), 0, zero, core::slice::from_mut(one));
             let firsts = |b: &Batch| {
                 b.iter()
                     .map(|p| p.data()[0])
@@ -291,9 +326,8 @@ mod tests {
         let pool = PacketPool::new(2);
         let mut batch = Batch::new();
         batch.push(pool.alloc_with(&[1]).unwrap()).unwrap();
-        let mut outs = [Batch::new()];
-        EvenOdd.push(&Context::at(pool, 0), 0, batch, &mut outs);
-        assert!(outs[0].is_empty());
+        EvenOdd.push(&Context::at(pool, 0), 0, &mut batch, &mut []);
+        assert!(batch.is_empty());
         assert_eq!(pool.available(), 2);
     }
 
@@ -315,9 +349,8 @@ mod tests {
         for b in [1u8, 2, 3, 4] {
             batch.push(pool.alloc_with(&[b]).unwrap()).unwrap();
         }
-        let mut outs = [Batch::new()];
-        NotTwo.push(&Context::at(pool, 0), 0, batch, &mut outs);
-        assert_eq!(outs[0].len(), 3);
+        NotTwo.push(&Context::at(pool, 0), 0, &mut batch, &mut []);
+        assert_eq!(batch.len(), 3);
         assert_eq!(pool.available(), 1);
     }
 }

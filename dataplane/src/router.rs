@@ -10,7 +10,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::batch::Batch;
+use crate::batch::{Batch, BURST};
 use crate::element::{Context, Element, HandlerError, TaskResult};
 use crate::pipeline::Pipeline;
 
@@ -91,48 +91,62 @@ impl Router {
         }
     }
 
-    /// Pushes `batch` into `to`.
-    pub fn push(&mut self, cx: &Context, to: PortRef, batch: Batch) {
+    /// Pushes `batch` into `to`; what the element sends on leaves `batch`.
+    pub fn push(&mut self, cx: &Context, to: PortRef, batch: &mut Batch) {
         if batch.is_empty() {
             return;
         }
         let node = &mut self.nodes[to.element];
-        let mut outs = empty_outs(node.push_to.len());
-        node.element.push(cx, to.port, batch, &mut outs);
-        self.route(cx, to.element, outs, None);
+        let mut others = other_outputs(node.push_to.len());
+        node.element.push(cx, to.port, batch, &mut others);
+        self.forward(cx, to.element, batch, &mut others, None);
     }
 
-    /// Sends each output batch of element `from` on; the batch of output
-    /// `keep`, if any, is returned instead (the pulled one).
-    fn route(&mut self, cx: &Context, from: usize, outs: Vec<Batch>, keep: Option<usize>) -> Batch {
-        let mut kept = Batch::new();
-        for (k, b) in outs.into_iter().enumerate() {
+    /// Sends element `from`'s output batches on (output 0 in `zero`,
+    /// output `k` in `others[k - 1]`), except output `keep`, the one being
+    /// pulled; packets for unconnected outputs are freed.
+    fn forward(
+        &mut self,
+        cx: &Context,
+        from: usize,
+        zero: &mut Batch,
+        others: &mut [Batch],
+        keep: Option<usize>,
+    ) {
+        let outs = core::iter::once(zero).chain(others.iter_mut());
+        for (k, b) in outs.enumerate() {
             if Some(k) == keep {
-                kept = b;
-            } else if let Some(to) = self.nodes[from].push_to[k] {
-                self.push(cx, to, b);
+                continue;
+            }
+            match self.nodes[from].push_to.get(k).copied().flatten() {
+                Some(to) => self.push(cx, to, b),
+                None => b.clear(),
             }
         }
-        kept
     }
 
-    /// Pulls up to `max` packets from `from`.
-    pub fn pull(&mut self, cx: &Context, from: PortRef, max: usize) -> Batch {
+    /// Pulls up to `max` packets from `from` into `batch`.
+    pub fn pull(&mut self, cx: &Context, from: PortRef, max: usize, batch: &mut Batch) {
         let node = &mut self.nodes[from.element];
         if !node.pull_through {
-            return node.element.pull(cx, from.port, max);
+            return node.element.pull(cx, from.port, max, batch);
         }
         let Some(Some(up)) = node.pull_from.first().copied() else {
-            return Batch::new();
+            return;
         };
-        let batch = self.pull(cx, up, max);
-        if batch.is_empty() {
-            return batch;
+        let mut zero = Batch::new();
+        self.pull(cx, up, max, &mut zero);
+        if zero.is_empty() {
+            return;
         }
         let node = &mut self.nodes[from.element];
-        let mut outs = empty_outs(node.push_to.len());
-        node.element.push(cx, 0, batch, &mut outs);
-        self.route(cx, from.element, outs, Some(from.port))
+        let mut others = other_outputs(node.push_to.len());
+        node.element.push(cx, 0, &mut zero, &mut others);
+        self.forward(cx, from.element, &mut zero, &mut others, Some(from.port));
+        match from.port {
+            0 => batch.append(&mut zero),
+            k => batch.append(&mut others[k - 1]),
+        }
     }
 
     fn index(&self, name: &str) -> Option<usize> {
@@ -140,8 +154,9 @@ impl Router {
     }
 }
 
-fn empty_outs(n: usize) -> Vec<Batch> {
-    (0..n).map(|_| Batch::new()).collect()
+/// Empty batches for outputs 1 and up of an element with `noutputs`.
+fn other_outputs(noutputs: usize) -> Vec<Batch> {
+    (1..noutputs).map(|_| Batch::new()).collect()
 }
 
 impl Pipeline for Router {
@@ -155,15 +170,17 @@ impl Pipeline for Router {
                 // through `pull`.
                 continue;
             }
-            let wants = self.nodes[e].element.task_wants();
-            let pulled = match self.nodes[e].pull_from.first().copied().flatten() {
-                Some(up) if wants > 0 => self.pull(cx, up, wants),
-                _ => Batch::new(),
-            };
+            let wants = self.nodes[e].element.task_wants().min(BURST);
+            let mut batch = Batch::new();
+            if let Some(up) = self.nodes[e].pull_from.first().copied().flatten() {
+                if wants > 0 {
+                    self.pull(cx, up, wants, &mut batch);
+                }
+            }
             let node = &mut self.nodes[e];
-            let mut outs = empty_outs(node.push_to.len());
-            let r = node.element.run_task(cx, pulled, &mut outs);
-            self.route(cx, e, outs, None);
+            let mut others = other_outputs(node.push_to.len());
+            let r = node.element.run_task(cx, &mut batch, &mut others);
+            self.forward(cx, e, &mut batch, &mut others, None);
             result = result.merge(r);
         }
         result
@@ -212,12 +229,12 @@ mod tests {
         fn has_task(&self) -> bool {
             true
         }
-        fn run_task(&mut self, cx: &Context, _: Batch, outs: &mut [Batch]) -> TaskResult {
+        fn run_task(&mut self, cx: &Context, out: &mut Batch, _: &mut [Batch]) -> TaskResult {
             if self.left == 0 {
                 return TaskResult::Stop;
             }
             self.left -= 1;
-            let _ = outs[0].push(cx.pool.alloc_with(&[self.left]).unwrap());
+            let _ = out.push(cx.pool.alloc_with(&[self.left]).unwrap());
             TaskResult::Busy
         }
     }
@@ -248,12 +265,11 @@ mod tests {
     }
 
     impl Element for Fifo {
-        fn push(&mut self, _: &Context, _: usize, b: Batch, _: &mut [Batch]) {
-            self.q.extend(b);
+        fn push(&mut self, _: &Context, _: usize, b: &mut Batch, _: &mut [Batch]) {
+            self.q.extend(b.drain());
         }
-        fn pull(&mut self, _: &Context, _: usize, max: usize) -> Batch {
-            let mut b = Batch::new();
-            while b.len() < max {
+        fn pull(&mut self, _: &Context, _: usize, max: usize, b: &mut Batch) {
+            for _ in 0..max {
                 match self.q.pop_front() {
                     Some(p) => {
                         let _ = b.push(p);
@@ -261,7 +277,6 @@ mod tests {
                     None => break,
                 }
             }
-            b
         }
     }
 
@@ -278,8 +293,8 @@ mod tests {
         fn task_wants(&self) -> usize {
             2
         }
-        fn run_task(&mut self, _: &Context, pulled: Batch, _: &mut [Batch]) -> TaskResult {
-            self.got.extend(pulled.iter().map(|p| p.data()[0]));
+        fn run_task(&mut self, _: &Context, pulled: &mut Batch, _: &mut [Batch]) -> TaskResult {
+            self.got.extend(pulled.drain().map(|p| p.data()[0]));
             TaskResult::Idle
         }
         fn read_handler(&self, _: &str) -> Result<String, HandlerError> {

@@ -11,7 +11,7 @@ use core::fmt::Debug;
 use core::net::Ipv4Addr;
 
 use nfc_dataplane::batch::{Batch, BURST};
-use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::element::{Context, Element, Out, TaskResult};
 use nfc_dataplane::packet::{Packet, PacketPool};
 
 /// A pool for one test: big enough for every harness run.
@@ -91,7 +91,7 @@ pub fn run_push<E: Element>(
         }
         let last = packets.peek().is_none();
         let mut outs: Vec<Batch> = (0..noutputs).map(|_| Batch::new()).collect();
-        e.push(cx, input, batch, &mut outs);
+        push(e, cx, input, batch, &mut outs);
         for (k, b) in outs.iter().enumerate() {
             out.extend(b.iter().map(|p| Sent::of(k, p)));
         }
@@ -99,6 +99,53 @@ pub fn run_push<E: Element>(
             return out;
         }
     }
+}
+
+/// Splits `outs` (one batch per output) the way [`Element::push`] and
+/// [`Element::run_task`] see them, calls `f` with output 0 holding `input`,
+/// and appends what came out to `outs`. With no outputs, what is left in
+/// output 0 is freed, as generated pipelines free it.
+fn sorted_into<R>(
+    input: Batch,
+    outs: &mut [Batch],
+    f: impl FnOnce(&mut Batch, &mut [Batch]) -> R,
+) -> R {
+    let mut zero = input;
+    let mut others: Vec<Batch> = (1..outs.len()).map(|_| Batch::new()).collect();
+    let r = f(&mut zero, &mut others);
+    for (out, mut b) in outs.iter_mut().zip(core::iter::once(zero).chain(others)) {
+        out.append(&mut b);
+    }
+    r
+}
+
+/// [`Element::push`] with one batch per output in `outs` (appended to).
+pub fn push<E: Element + ?Sized>(
+    e: &mut E,
+    cx: &Context,
+    input: usize,
+    batch: Batch,
+    outs: &mut [Batch],
+) {
+    sorted_into(batch, outs, |zero, others| e.push(cx, input, zero, others));
+}
+
+/// [`Element::run_task`] with `pulled` as its input and one batch per
+/// output in `outs` (appended to).
+pub fn task<E: Element + ?Sized>(
+    e: &mut E,
+    cx: &Context,
+    pulled: Batch,
+    outs: &mut [Batch],
+) -> TaskResult {
+    sorted_into(pulled, outs, |zero, others| e.run_task(cx, zero, others))
+}
+
+/// [`Element::pull`] into a new batch.
+pub fn pull<E: Element + ?Sized>(e: &mut E, cx: &Context, output: usize, max: usize) -> Batch {
+    let mut b = Batch::new();
+    e.pull(cx, output, max, &mut b);
+    b
 }
 
 /// The packets of `sent` that left on `port`, in order.

@@ -58,7 +58,7 @@ use alloc::string::{String, ToString};
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::batch::{Batch, BURST};
 use nfc_dataplane::device::NetDevice;
-use nfc_dataplane::element::{Context, Element, HandlerError, TaskResult};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out, TaskResult};
 use nfc_dataplane::packet::{Packet, PacketType};
 use nfc_dataplane::parse::{self, ParseError};
 
@@ -245,9 +245,8 @@ impl<D: NetDevice> Element for FromDeviceOn<D> {
         true
     }
 
-    fn run_task(&mut self, cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
-        let mut batch = Batch::new();
-        let n = self.device.rx_burst(cx.pool, &mut batch, self.burst);
+    fn run_task(&mut self, cx: &Context, batch: &mut Batch, others: &mut [Batch]) -> TaskResult {
+        let n = self.device.rx_burst(cx.pool, batch, self.burst);
         if n == 0 {
             return TaskResult::Idle;
         }
@@ -256,22 +255,15 @@ impl<D: NetDevice> Element for FromDeviceOn<D> {
             for p in batch.iter_mut() {
                 self.annotate(cx, p);
             }
-            if let Some(out) = outs.get_mut(OUT_RECEIVED) {
-                *out = batch;
-            }
             return TaskResult::Busy;
         }
-        for mut p in batch {
-            let port = if self.annotate(cx, &mut p) {
-                OUT_RECEIVED
+        batch.route(others, |p| {
+            if self.annotate(cx, p) {
+                Out::Port(OUT_RECEIVED)
             } else {
-                OUT_NON_IP
-            };
-            if let Some(out) = outs.get_mut(port) {
-                // At most one batch of frames came in: no output overflows.
-                let _ = out.push(p);
+                Out::Port(OUT_NON_IP)
             }
-        }
+        });
         TaskResult::Busy
     }
 
@@ -417,7 +409,7 @@ mod tests {
     /// Runs the task once with `noutputs` outputs.
     fn run(e: &mut FromDeviceOn<Fake>, cx: &Context, noutputs: usize) -> (TaskResult, Vec<Batch>) {
         let mut outs: Vec<Batch> = (0..noutputs).map(|_| Batch::new()).collect();
-        let r = e.run_task(cx, Batch::new(), &mut outs);
+        let r = harness::task(e, cx, Batch::new(), &mut outs);
         (r, outs)
     }
 

@@ -128,6 +128,8 @@ pub struct ToDeviceOn<D: NetDevice> {
     pulls: u64,
     /// A full queue was reported (IGNORE_QUEUE_OVERFLOWS reports once).
     reported: bool,
+    /// The configuration connects output 0 (refused packets go there).
+    refused_output: bool,
 }
 
 impl<D: NetDevice> ToDeviceOn<D> {
@@ -142,6 +144,7 @@ impl<D: NetDevice> ToDeviceOn<D> {
             drops: 0,
             pulls: 0,
             reported: false,
+            refused_output: false,
         }
     }
 
@@ -167,7 +170,9 @@ impl<D: NetDevice> ToDeviceOn<D> {
 
     /// Sends `batch`; what the device refuses goes out output 0 when it
     /// exists and is dropped otherwise.
-    fn send(&mut self, cx: &Context, mut batch: Batch, outs: &mut [Batch]) {
+    /// Sends `batch`; what the device refuses goes out output 0 when the
+    /// element has it (it stays in `batch`), else is dropped and counted.
+    fn send(&mut self, cx: &Context, batch: &mut Batch) {
         if self.config.debug {
             for p in batch.iter() {
                 cx.console.line(&format!(
@@ -177,12 +182,8 @@ impl<D: NetDevice> ToDeviceOn<D> {
                 ));
             }
         }
-        self.count += self.device.tx_burst(&mut batch) as u64;
-        if batch.is_empty() {
-            return;
-        }
-        if let Some(out) = outs.get_mut(OUT_REFUSED) {
-            *out = batch;
+        self.count += self.device.tx_burst(batch) as u64;
+        if batch.is_empty() || self.refused_output {
             return;
         }
         self.drops += batch.len() as u64;
@@ -195,15 +196,20 @@ impl<D: NetDevice> ToDeviceOn<D> {
             ));
             self.reported = true;
         }
+        batch.clear();
     }
 }
 
 impl<D: NetDevice> Element for ToDeviceOn<D> {
     #[inline]
-    fn push(&mut self, cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
+    fn push(&mut self, cx: &Context, _input: usize, batch: &mut Batch, _others: &mut [Batch]) {
         if !batch.is_empty() {
-            self.send(cx, batch, outs);
+            self.send(cx, batch);
         }
+    }
+
+    fn set_ports(&mut self, _ninputs: usize, noutputs: usize) {
+        self.refused_output = noutputs > OUT_REFUSED;
     }
 
     fn has_task(&self) -> bool {
@@ -215,12 +221,12 @@ impl<D: NetDevice> Element for ToDeviceOn<D> {
         self.burst.min(self.device.tx_room())
     }
 
-    fn run_task(&mut self, cx: &Context, pulled: Batch, outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, cx: &Context, pulled: &mut Batch, _others: &mut [Batch]) -> TaskResult {
         if pulled.is_empty() {
             return TaskResult::Idle;
         }
         self.pulls += 1;
-        self.send(cx, pulled, outs);
+        self.send(cx, pulled);
         TaskResult::Busy
     }
 
@@ -331,7 +337,7 @@ mod tests {
             let mut e = element("eth0", room);
             let want = room.min(BURST);
             assert_eq!(e.task_wants(), want, "room {room}");
-            let r = e.run_task(&cx, batch(pool, 0, want), &mut []);
+            let r = harness::task(&mut e, &cx, batch(pool, 0, want), &mut []);
             assert_eq!(r == TaskResult::Busy, want > 0);
             assert_eq!(
                 firsts(&e.device().sent),
@@ -363,7 +369,7 @@ mod tests {
             let mut from = 0;
             while from < n {
                 let k = (n - from).min(BURST);
-                e.push(&cx, 0, batch(pool, from, k), &mut []);
+                harness::push(&mut e, &cx, 0, batch(pool, from, k), &mut []);
                 from += k;
                 sent = e.device().sent.len();
             }
@@ -384,14 +390,18 @@ mod tests {
         let pool = harness::pool();
         let cx = harness::cx(pool);
         let mut e = element("eth0, QUIET true", 2);
+        e.set_ports(1, 1);
         let mut outs = [Batch::new()];
-        e.push(&cx, 0, batch(pool, 0, 5), &mut outs);
+        harness::push(&mut e, &cx, 0, batch(pool, 0, 5), &mut outs);
         assert_eq!(firsts(&e.device().sent), [0, 1]);
         let refused: Vec<u8> = outs[0].iter().map(|p| p.data()[0]).collect();
         assert_eq!(refused, [2, 3, 4]);
         assert_eq!(e.drops(), 0);
         assert_eq!(e.task_wants(), 0, "the ring is full");
-        assert_eq!(e.run_task(&cx, Batch::new(), &mut outs), TaskResult::Idle);
+        assert_eq!(
+            harness::task(&mut e, &cx, Batch::new(), &mut outs),
+            TaskResult::Idle
+        );
         assert_eq!(e.read_handler("pulls"), Ok("0".into()));
     }
 
@@ -404,13 +414,13 @@ mod tests {
             ..harness::cx(pool)
         };
         let mut e = element("eth0, DEBUG true, IGNORE_QUEUE_OVERFLOWS true", 1);
-        e.push(&cx, 0, batch(pool, 0, 2), &mut []);
-        e.push(&cx, 0, batch(pool, 0, 2), &mut []);
+        harness::push(&mut e, &cx, 0, batch(pool, 0, 2), &mut []);
+        harness::push(&mut e, &cx, 0, batch(pool, 0, 2), &mut []);
         let lines = console.take();
         assert_eq!(lines.iter().filter(|l| l.contains("sending")).count(), 4);
         assert_eq!(lines.iter().filter(|l| l.contains("queue full")).count(), 1);
         let mut e2 = element("eth0, QUIET true", 0);
-        e2.push(&cx, 0, batch(pool, 0, 2), &mut []);
+        harness::push(&mut e2, &cx, 0, batch(pool, 0, 2), &mut []);
         assert!(console.take().is_empty());
         assert_eq!(e.read_handler("drops"), Ok("3".into()));
         e.write_handler("reset_counts", "").unwrap();

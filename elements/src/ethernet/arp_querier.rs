@@ -102,7 +102,7 @@ use core::net::Ipv4Addr;
 use core::time::Duration;
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::batch::Batch;
-use nfc_dataplane::element::{Context, Element, HandlerError, Out, TaskResult};
+use nfc_dataplane::element::{Context, Element, HandlerError, Out, Outputs, TaskResult};
 use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse::{self, EtherAddress, IpPrefix};
 
@@ -156,7 +156,7 @@ fn nanos(d: Duration) -> u64 {
 /// Its packet path is [`Element::push`]: one packet can make several (a
 /// reply releases the packets that waited for it; a packet for a known but
 /// aging address is sent along with a refresh query), and queries leave
-/// the last output, which only `push` knows (`outs.len()`). More packets
+/// the last output, which only `push` knows (from its output batches). More packets
 /// than fit in the output batches wait, in order, for the next `push` or
 /// task run. [`Element::process`] pushes a batch of one packet as if the
 /// element had two outputs and returns the first packet out; any other
@@ -365,9 +365,9 @@ impl ARPQuerier {
 
     /// Sends `p` on `stream`: into its output batch, or behind the packets
     /// already waiting for room.
-    fn emit(&mut self, outs: &mut [Batch], stream: Stream, p: Packet) {
+    fn emit(&mut self, outs: &mut Outputs, stream: Stream, p: Packet) {
         let waiting = &mut self.backlog[stream as usize].0;
-        let p = match outs.get_mut(stream.port(outs.len())) {
+        let p = match outs.get_mut(stream.port(outs.count())) {
             Some(out) if waiting.is_empty() => match out.push(p) {
                 Ok(()) => return,
                 Err(p) => p,
@@ -378,9 +378,9 @@ impl ARPQuerier {
     }
 
     /// Moves waiting packets into the output batches while they have room.
-    fn flush(&mut self, outs: &mut [Batch]) {
+    fn flush(&mut self, outs: &mut Outputs) {
         for stream in [Stream::Frames, Stream::Queries] {
-            let Some(out) = outs.get_mut(stream.port(outs.len())) else {
+            let Some(out) = outs.get_mut(stream.port(outs.count())) else {
                 continue;
             };
             let waiting = &mut self.backlog[stream as usize].0;
@@ -429,7 +429,7 @@ impl ARPQuerier {
 
     /// Puts the Ethernet header on `p` and sends it out output 0.
     #[inline]
-    fn send(&mut self, mut p: Packet, dst: EtherAddress, outs: &mut [Batch]) {
+    fn send(&mut self, mut p: Packet, dst: EtherAddress, outs: &mut Outputs) {
         let h = EtherHeader {
             dst,
             src: self.eth,
@@ -450,7 +450,7 @@ impl ARPQuerier {
         tpa: Ipv4Addr,
         known: Option<EtherAddress>,
         timestamp: u64,
-        outs: &mut [Batch],
+        outs: &mut Outputs,
     ) {
         let dst = match known {
             Some(e) if !self.broadcast_poll => e,
@@ -477,7 +477,7 @@ impl ARPQuerier {
 
     /// An IP packet on input 0.
     #[inline]
-    fn handle_ip(&mut self, cx: &Context, p: Packet, outs: &mut [Batch]) {
+    fn handle_ip(&mut self, cx: &Context, p: Packet, outs: &mut Outputs) {
         if self.ip.addr.is_unspecified() {
             self.drops += 1;
             return;
@@ -510,7 +510,7 @@ impl ARPQuerier {
     }
 
     /// Records that `ip` is at `eth` and sends the packets that waited.
-    fn learn(&mut self, ip: Ipv4Addr, eth: EtherAddress, outs: &mut [Batch]) {
+    fn learn(&mut self, ip: Ipv4Addr, eth: EtherAddress, outs: &mut Outputs) {
         let lim = self.limits();
         self.table
             .insert(self.now, ip, eth, lim, &mut self.released);
@@ -520,7 +520,7 @@ impl ARPQuerier {
     }
 
     /// A packet on input 1: an ARP reply, with its Ethernet header.
-    fn handle_reply(&mut self, p: &Packet, outs: &mut [Batch]) {
+    fn handle_reply(&mut self, p: &Packet, outs: &mut Outputs) {
         if p.len() < ETHER_ARP_LEN {
             return;
         }
@@ -543,8 +543,10 @@ impl Element for ARPQuerier {
         };
         let mut batch = Batch::new();
         let _ = batch.push(core::mem::replace(p, empty));
-        let mut outs = [Batch::new(), Batch::new()];
-        self.push(cx, input, batch, &mut outs);
+        let mut others = [Batch::new()];
+        self.push(cx, input, &mut batch, &mut others);
+        let [queries] = others;
+        let mut outs = [batch, queries];
         // The first packet out comes back in `p`; the others go back to
         // the front of the backlog, in order.
         let mut result = Out::Drop;
@@ -563,18 +565,20 @@ impl Element for ARPQuerier {
         result
     }
 
-    fn push(&mut self, cx: &Context, input: usize, batch: Batch, outs: &mut [Batch]) {
+    fn push(&mut self, cx: &Context, input: usize, batch: &mut Batch, others: &mut [Batch]) {
         if batch.is_empty() {
             return;
         }
         self.tick(cx.now);
+        let input_batch = core::mem::take(batch);
+        let outs = &mut Outputs::new(batch, others);
         self.flush(outs);
         if input == IN_IP {
-            for p in batch {
+            for p in input_batch {
                 self.handle_ip(cx, p, outs);
             }
         } else {
-            for p in batch {
+            for p in input_batch {
                 self.handle_reply(&p, outs);
             }
         }
@@ -585,10 +589,10 @@ impl Element for ARPQuerier {
         true
     }
 
-    fn run_task(&mut self, cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, cx: &Context, out: &mut Batch, others: &mut [Batch]) -> TaskResult {
         self.tick(cx.now);
         let before = self.waiting();
-        self.flush(outs);
+        self.flush(&mut Outputs::new(out, others));
         if self.waiting() < before {
             TaskResult::Busy
         } else {
@@ -643,8 +647,13 @@ impl Element for ARPQuerier {
                 };
                 let ip = handler_value(ip, parse::ipv4)?;
                 let eth = handler_value(eth, parse::ether)?;
-                // Packets released here leave at the next push or task run.
-                self.learn(ip, eth, &mut []);
+                // Packets released here (frames only) leave first at the
+                // next push or task run.
+                let mut held = Batch::new();
+                self.learn(ip, eth, &mut Outputs::new(&mut held, &mut []));
+                while let Some(p) = held.pop() {
+                    self.backlog[Stream::Frames as usize].0.push_front(p);
+                }
             }
             "delete" => {
                 let ip = handler_value(value, parse::ipv4)?;
@@ -982,7 +991,7 @@ mod tests {
         a.write_handler("insert", "10.0.0.3 02:00:00:00:00:03")
             .unwrap();
         assert_eq!(
-            a.run_task(&cx_at(pool, 1.0), Batch::new(), &mut outs),
+            harness::task(&mut a, &cx_at(pool, 1.0), Batch::new(), &mut outs),
             TaskResult::Idle
         );
         // Expired but not yet swept: the packet waits and a query goes out.
@@ -1011,7 +1020,7 @@ mod tests {
         );
         // The sweep due at 11 s (TIMEOUT after the first run) removes both
         // entries and the held packet.
-        a.run_task(&cx_at(pool, 11.6), Batch::new(), &mut outs);
+        harness::task(&mut a, &cx_at(pool, 11.6), Batch::new(), &mut outs);
         assert_eq!(
             (read(&a, "count"), read(&a, "length")),
             ("0".into(), "0".into())
@@ -1020,16 +1029,16 @@ mod tests {
         // The next sweep is 11 s later.
         a.write_handler("insert", "10.0.0.3 02:00:00:00:00:03")
             .unwrap();
-        a.run_task(&cx_at(pool, 22.5), Batch::new(), &mut outs);
+        harness::task(&mut a, &cx_at(pool, 22.5), Batch::new(), &mut outs);
         assert_eq!(read(&a, "count"), "1");
-        a.run_task(&cx_at(pool, 22.7), Batch::new(), &mut outs);
+        harness::task(&mut a, &cx_at(pool, 22.7), Batch::new(), &mut outs);
         assert_eq!(read(&a, "count"), "0");
         let mut forever = ARPQuerier::configure("10.0.0.1, 0:1:2:3:4:5, TIMEOUT 0").unwrap();
         forever
             .write_handler("insert", "10.0.0.2 02:00:00:00:00:02")
             .unwrap();
-        forever.run_task(&cx_at(pool, 1e6), Batch::new(), &mut outs);
-        forever.run_task(&cx_at(pool, 2e6), Batch::new(), &mut outs);
+        harness::task(&mut forever, &cx_at(pool, 1e6), Batch::new(), &mut outs);
+        harness::task(&mut forever, &cx_at(pool, 2e6), Batch::new(), &mut outs);
         assert!(read(&forever, "table").starts_with("10.0.0.2 1 02:00:00:00:00:02 2000000.000000"));
     }
 
@@ -1083,11 +1092,17 @@ mod tests {
             (0..32).collect::<Vec<_>>()
         );
         let mut outs = [Batch::new(), Batch::new()];
-        assert_eq!(a.run_task(&cx, Batch::new(), &mut outs), TaskResult::Busy);
+        assert_eq!(
+            harness::task(&mut a, &cx, Batch::new(), &mut outs),
+            TaskResult::Busy
+        );
         let rest: Vec<u8> = outs[0].iter().map(|p| p.data()[14 + 28]).collect();
         assert_eq!(rest, (32..40).collect::<Vec<_>>());
         let mut outs = [Batch::new(), Batch::new()];
-        assert_eq!(a.run_task(&cx, Batch::new(), &mut outs), TaskResult::Idle);
+        assert_eq!(
+            harness::task(&mut a, &cx, Batch::new(), &mut outs),
+            TaskResult::Idle
+        );
     }
 
     #[test]
@@ -1126,7 +1141,7 @@ mod tests {
         a.write_handler("insert", " 10.0.0.2   02:00:00:00:00:02 ")
             .unwrap();
         let mut outs = [Batch::new(), Batch::new()];
-        a.run_task(&cx_at(pool, 1.5), Batch::new(), &mut outs);
+        harness::task(&mut a, &cx_at(pool, 1.5), Batch::new(), &mut outs);
         assert_eq!(
             read(&a, "table"),
             "10.0.0.7 0 ff:ff:ff:ff:ff:ff 1.500000\n10.0.0.2 1 02:00:00:00:00:02 1.500000\n"
@@ -1135,7 +1150,7 @@ mod tests {
         a.write_handler("insert", "10.0.0.7 02:00:00:00:00:07")
             .unwrap();
         assert_eq!(
-            a.run_task(&cx_at(pool, 1.5), Batch::new(), &mut outs),
+            harness::task(&mut a, &cx_at(pool, 1.5), Batch::new(), &mut outs),
             TaskResult::Busy
         );
         assert_eq!(outs[0].len(), 1);
@@ -1198,7 +1213,7 @@ mod tests {
         assert_eq!(a.process(&cx, 1, &mut r), Out::Port(0));
         assert_eq!(r.data()[14 + 28], 0);
         let mut outs = [Batch::new(), Batch::new()];
-        a.run_task(&cx, Batch::new(), &mut outs);
+        harness::task(&mut a, &cx, Batch::new(), &mut outs);
         let rest: Vec<u8> = outs[0].iter().map(|p| p.data()[14 + 28]).collect();
         assert_eq!(rest, [1, 2]);
     }

@@ -211,10 +211,7 @@ impl IPFragmenter {
 
     /// Moves waiting fragments to output 0 while its batch has room;
     /// true when any moved.
-    fn flush(&mut self, outs: &mut [Batch]) -> bool {
-        let Some(out) = outs.first_mut() else {
-            return false;
-        };
+    fn flush(&mut self, out: &mut Batch) -> bool {
         let mut moved = false;
         while !out.is_full() {
             let Some(q) = self.backlog.0.pop_front() else {
@@ -333,23 +330,17 @@ impl Element for IPFragmenter {
         self.fragment(cx, p, hlen, ip_len, first)
     }
 
-    fn push(&mut self, cx: &Context, input: usize, batch: Batch, outs: &mut [Batch]) {
-        for mut p in batch {
-            if let Out::Port(k) = self.process(cx, input, &mut p) {
-                if let Some(out) = outs.get_mut(k) {
-                    let _ = out.push(p);
-                }
-            }
-        }
-        self.flush(outs);
+    fn push(&mut self, cx: &Context, input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        batch.route(others, |p| self.process(cx, input, p));
+        self.flush(batch);
     }
 
     fn has_task(&self) -> bool {
         true
     }
 
-    fn run_task(&mut self, _cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
-        if self.flush(outs) {
+    fn run_task(&mut self, _cx: &Context, out: &mut Batch, _others: &mut [Batch]) -> TaskResult {
+        if self.flush(out) {
             TaskResult::Busy
         } else {
             TaskResult::Idle
@@ -601,7 +592,7 @@ mod tests {
             let cx = harness::cx(pool);
             let drain = |f: &mut IPFragmenter, sent: &mut Vec<Sent>| loop {
                 let mut outs = [Batch::new(), Batch::new()];
-                if f.run_task(&cx, Batch::new(), &mut outs) == TaskResult::Idle {
+                if harness::task(f, &cx, Batch::new(), &mut outs) == TaskResult::Idle {
                     break;
                 }
                 assert!(outs[0].len() <= 32);

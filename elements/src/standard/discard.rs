@@ -89,8 +89,9 @@ impl Element for Discard {
     }
 
     #[inline]
-    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, _outs: &mut [Batch]) {
+    fn push(&mut self, _cx: &Context, _input: usize, batch: &mut Batch, _others: &mut [Batch]) {
         self.count += batch.len() as u64;
+        batch.clear();
     }
 
     fn has_task(&self) -> bool {
@@ -107,11 +108,12 @@ impl Element for Discard {
         }
     }
 
-    fn run_task(&mut self, _cx: &Context, pulled: Batch, _outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, _cx: &Context, pulled: &mut Batch, _others: &mut [Batch]) -> TaskResult {
         if pulled.is_empty() {
             return TaskResult::Idle;
         }
         self.count += pulled.len() as u64;
+        pulled.clear();
         TaskResult::Busy
     }
 
@@ -199,8 +201,14 @@ mod tests {
             pulled.push(pool.alloc_with(&[i]).unwrap()).unwrap();
         }
         assert!(d.has_task());
-        assert_eq!(d.run_task(&cx, pulled, &mut []), TaskResult::Busy);
-        assert_eq!(d.run_task(&cx, Batch::new(), &mut []), TaskResult::Idle);
+        assert_eq!(
+            harness::task(&mut d, &cx, pulled, &mut []),
+            TaskResult::Busy
+        );
+        assert_eq!(
+            harness::task(&mut d, &cx, Batch::new(), &mut []),
+            TaskResult::Idle
+        );
         assert_eq!(d.count(), 3);
         assert_eq!(pool.available(), pool.capacity());
         d.write_handler("active", "false").unwrap();

@@ -30,7 +30,6 @@
 //!   per-packet path needs `set_ports`.)
 
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
-use nfc_dataplane::batch::Batch;
 use nfc_dataplane::element::{Context, Element, Out};
 use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
@@ -96,17 +95,6 @@ impl Element for HashSwitch {
     fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
         self.route(p, self.noutputs)
     }
-
-    #[inline]
-    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        let n = outs.len();
-        for p in batch {
-            if let Out::Port(k) = self.route(&p, n) {
-                // At most one packet per input packet: no overflow.
-                let _ = outs[k].push(p);
-            }
-        }
-    }
 }
 
 /// HashSwitch's spec.
@@ -158,6 +146,7 @@ mod tests {
         let mut h = HashSwitch::configure("2, 2").unwrap();
         let pool = harness::pool();
         let cx = harness::cx(pool);
+        h.set_ports(1, 3);
         let sent = run_push(
             &mut h,
             &cx,
@@ -174,6 +163,7 @@ mod tests {
             assert_eq!(s.port, want, "{s:?}");
         }
         // Four outputs: the folded sum.
+        h.set_ports(1, 4);
         let sent = run_push(&mut h, &cx, 0, alloc::vec![packet(1, pool)], 4);
         let d = 1 + 7;
         assert_eq!(sent[0].port, (d ^ (d >> 4)) & 3);

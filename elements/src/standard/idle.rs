@@ -87,7 +87,7 @@ mod tests {
         let packets = (0..5).map(|i| pool.alloc_with(&[i]).unwrap()).collect();
         assert!(run_push(&mut Idle, &cx, 1, packets, 2).is_empty());
         assert_eq!(pool.available(), pool.capacity());
-        assert!(Idle.pull(&cx, 0, 32).is_empty());
+        assert!(crate::harness::pull(&mut Idle, &cx, 0, 32).is_empty());
         assert!(!Idle.has_task());
     }
 

@@ -206,19 +206,14 @@ impl Source {
         made
     }
 
-    /// A task's [`Source::emit`] to output 0 (`outs[0]`, when there is
-    /// one); returns Busy when packets went out.
+    /// A task's [`Source::emit`] to output 0; returns Busy when packets
+    /// went out.
     #[inline]
-    pub(crate) fn emit_to(&mut self, cx: &Context, n: usize, outs: &mut [Batch]) -> TaskResult {
-        match outs.first_mut() {
-            Some(out) if n > 0 => {
-                if self.emit(cx, n, out) > 0 {
-                    TaskResult::Busy
-                } else {
-                    TaskResult::Idle
-                }
-            }
-            _ => TaskResult::Idle,
+    pub(crate) fn emit_to(&mut self, cx: &Context, n: usize, out: &mut Batch) -> TaskResult {
+        if n > 0 && self.emit(cx, n, out) > 0 {
+            TaskResult::Busy
+        } else {
+            TaskResult::Idle
         }
     }
 
@@ -253,17 +248,15 @@ impl Source {
         };
     }
 
-    /// The pull path: up to `max` packets now; at LIMIT, END_CALL or (with
-    /// STOP) the `stop` handler is asked for.
-    pub(crate) fn pull(&mut self, cx: &Context, max: usize) -> Batch {
-        let mut out = Batch::new();
+    /// The pull path: up to `max` packets now, into `out`; at LIMIT,
+    /// END_CALL or (with STOP) the `stop` handler is asked for.
+    pub(crate) fn pull(&mut self, cx: &Context, max: usize, out: &mut Batch) {
         let n = self.allowed(max);
         if n > 0 {
-            self.emit(cx, n, &mut out);
+            self.emit(cx, n, out);
         } else if self.active && self.at_limit() {
             self.end(self.stop.then_some(STOP_HANDLER));
         }
-        out
     }
 
     /// The handler call the source waits to have made.
@@ -357,16 +350,16 @@ impl Element for InfiniteSource {
 
     /// Emits BURST packets (at most a batch) to output 0; once LIMIT
     /// packets are out, returns Stop with STOP, or has END_CALL made.
-    fn run_task(&mut self, cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, cx: &Context, out: &mut Batch, _others: &mut [Batch]) -> TaskResult {
         let n = self.source.allowed(self.burst as usize);
         if n == 0 {
             return self.source.task_end();
         }
-        self.source.emit_to(cx, n, outs)
+        self.source.emit_to(cx, n, out)
     }
 
-    fn pull(&mut self, cx: &Context, _output: usize, max: usize) -> Batch {
-        self.source.pull(cx, max)
+    fn pull(&mut self, cx: &Context, _output: usize, max: usize, out: &mut Batch) {
+        self.source.pull(cx, max, out);
     }
 
     fn take_call(&mut self) -> Option<(String, String)> {
@@ -463,7 +456,7 @@ mod tests {
 
     fn run(s: &mut InfiniteSource, cx: &Context) -> (TaskResult, Vec<Vec<u8>>) {
         let mut outs = [Batch::new()];
-        let r = s.run_task(cx, Batch::new(), &mut outs);
+        let r = harness::task(s, cx, Batch::new(), &mut outs);
         (r, outs[0].iter().map(|p| p.data().to_vec()).collect())
     }
 
@@ -475,7 +468,10 @@ mod tests {
         let mut cx = harness::cx(pool);
         cx.wall = 77;
         let mut outs = [Batch::new()];
-        assert_eq!(s.run_task(&cx, Batch::new(), &mut outs), TaskResult::Busy);
+        assert_eq!(
+            harness::task(&mut s, &cx, Batch::new(), &mut outs),
+            TaskResult::Busy
+        );
         assert_eq!(outs[0].len(), 2);
         assert!(outs[0]
             .iter()
@@ -510,12 +506,16 @@ mod tests {
     fn pulled() {
         let mut s = InfiniteSource::configure("LIMIT 40, BURST 1, STOP true").unwrap();
         let cx = harness::cx(harness::pool());
-        assert_eq!(s.pull(&cx, 0, 100).len(), BURST, "at most a batch");
-        assert_eq!(s.pull(&cx, 0, 3).len(), 3);
-        assert_eq!(s.pull(&cx, 0, 10).len(), 5);
-        assert!(s.pull(&cx, 0, 10).is_empty());
+        assert_eq!(
+            harness::pull(&mut s, &cx, 0, 100).len(),
+            BURST,
+            "at most a batch"
+        );
+        assert_eq!(harness::pull(&mut s, &cx, 0, 3).len(), 3);
+        assert_eq!(harness::pull(&mut s, &cx, 0, 10).len(), 5);
+        assert!(harness::pull(&mut s, &cx, 0, 10).is_empty());
         assert_eq!(s.take_call(), Some((STOP_HANDLER.into(), String::new())));
-        assert!(s.pull(&cx, 0, 10).is_empty());
+        assert!(harness::pull(&mut s, &cx, 0, 10).is_empty());
         assert_eq!(s.take_call(), None);
     }
 
@@ -525,7 +525,7 @@ mod tests {
         let pool = nfc_dataplane::packet::PacketPool::new(3);
         let cx = harness::cx(pool);
         assert_eq!(run(&mut s, &cx), (TaskResult::Idle, Vec::new()));
-        assert!(s.pull(&cx, 0, 4).is_empty());
+        assert!(harness::pull(&mut s, &cx, 0, 4).is_empty());
         s.write_handler("active", "true").unwrap();
         assert_eq!(run(&mut s, &cx).1.len(), 3, "as many as the pool has");
         assert_eq!(s.source.count(), 3);

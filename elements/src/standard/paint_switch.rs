@@ -31,7 +31,7 @@
 
 use nfc_dataplane::args::{Args, ConfigErrors};
 use nfc_dataplane::batch::Batch;
-use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::element::{Context, Element, Out, Outputs};
 use nfc_dataplane::packet::Packet;
 
 use super::paint::{annotation, Annotation};
@@ -77,16 +77,14 @@ impl Element for PaintSwitch {
     }
 
     #[inline]
-    fn push(&mut self, cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        for p in batch {
+    fn push(&mut self, cx: &Context, _input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        let input = core::mem::take(batch);
+        let mut outs = Outputs::new(batch, others);
+        for p in input {
             match self.anno.get(&p) {
-                EVERY_OUTPUT => to_every_output(cx, p, outs),
-                k => {
-                    if let Some(out) = outs.get_mut(usize::from(k)) {
-                        // At most one packet per input packet: no overflow.
-                        let _ = out.push(p);
-                    }
-                }
+                EVERY_OUTPUT => to_every_output(cx, p, &mut outs),
+                // At most one packet per input packet: no overflow.
+                k => outs.push(usize::from(k), p),
             }
         }
     }

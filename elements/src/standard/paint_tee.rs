@@ -79,16 +79,15 @@ impl Element for PaintTee {
     }
 
     #[inline]
-    fn push(&mut self, cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        for p in batch {
-            if self.anno.get(&p) == self.color {
-                if let Some(copies) = outs.get_mut(COPIES) {
-                    copy_to(cx, &p, copies);
-                }
-            }
-            if let Some(all) = outs.get_mut(ALL) {
-                // At most one packet per input packet: no overflow.
-                let _ = all.push(p);
+    fn push(&mut self, cx: &Context, _input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        // Every packet stays in `batch`, output ALL (0); copies of the
+        // painted ones go to COPIES (1).
+        let Some(copies) = others.get_mut(COPIES - 1) else {
+            return;
+        };
+        for p in batch.iter() {
+            if self.anno.get(p) == self.color {
+                copy_to(cx, p, copies);
             }
         }
     }

@@ -140,27 +140,27 @@ impl Element for RatedSource {
 
     /// Emits the packets due (at most a batch) to output 0; once LIMIT
     /// packets are out, returns Stop with STOP, or has END_CALL made.
-    fn run_task(&mut self, cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, cx: &Context, out: &mut Batch, _others: &mut [Batch]) -> TaskResult {
         if self.source.allowed(BURST) == 0 {
             return self.source.task_end();
         }
         let n = self.due(cx.now, BURST);
         let before = self.source.count();
-        let result = self.source.emit_to(cx, n, outs);
+        let result = self.source.emit_to(cx, n, out);
         self.bucket.remove_if(self.source.count() - before);
         result
     }
 
-    fn pull(&mut self, cx: &Context, _output: usize, max: usize) -> Batch {
+    fn pull(&mut self, cx: &Context, _output: usize, max: usize, out: &mut Batch) {
         let n = self.due(cx.now, max);
         if n == 0 && self.source.allowed(max) > 0 {
             // Not due yet. (With nothing allowed, `Source::pull` handles
             // the end of LIMIT.)
-            return Batch::new();
+            return;
         }
-        let out = self.source.pull(cx, n);
-        self.bucket.remove_if(out.len() as u64);
-        out
+        let before = out.len();
+        self.source.pull(cx, n, out);
+        self.bucket.remove_if((out.len() - before) as u64);
     }
 
     fn take_call(&mut self) -> Option<(String, String)> {
@@ -269,7 +269,7 @@ mod tests {
         for t in 0..ms {
             let cx = Context::at(pool, t * MS);
             let mut outs = [Batch::new()];
-            last = s.run_task(&cx, Batch::new(), &mut outs);
+            last = harness::task(s, &cx, Batch::new(), &mut outs);
             made += outs[0].len();
         }
         (made, last)
@@ -308,7 +308,7 @@ mod tests {
         let pool = harness::pool();
         let mut made = 0;
         for t in 0..1000 {
-            made += s.pull(&Context::at(pool, t * MS), 0, 32).len();
+            made += harness::pull(&mut s, &Context::at(pool, t * MS), 0, 32).len();
         }
         assert_eq!(made, 500);
         assert_eq!(s.take_call(), Some(("stop".into(), String::new())));

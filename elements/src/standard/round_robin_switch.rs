@@ -25,7 +25,6 @@
 //!   per-packet path needs `set_ports`.)
 
 use nfc_dataplane::args::{Args, ConfigErrors};
-use nfc_dataplane::batch::Batch;
 use nfc_dataplane::element::{Context, Element, Out};
 use nfc_dataplane::packet::Packet;
 
@@ -72,17 +71,6 @@ impl Element for RoundRobinSwitch {
     fn process(&mut self, _cx: &Context, _input: usize, _p: &mut Packet) -> Out {
         self.route(self.noutputs)
     }
-
-    #[inline]
-    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        let n = outs.len();
-        for p in batch {
-            if let Out::Port(k) = self.route(n) {
-                // At most one packet per input packet: no overflow.
-                let _ = outs[k].push(p);
-            }
-        }
-    }
 }
 
 /// RoundRobinSwitch's spec.
@@ -121,6 +109,7 @@ mod tests {
         let packets = (0..40)
             .map(|i| pool.alloc_with(&[i as u8]).unwrap())
             .collect();
+        rr.set_ports(1, 3);
         let sent = run_push(&mut rr, &harness::cx(pool), 0, packets, 3);
         // Batches of 32 and 8; the turn carries over between them.
         let mut by_packet: alloc::vec::Vec<_> = sent.iter().map(|s| (s.data[0], s.port)).collect();

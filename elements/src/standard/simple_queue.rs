@@ -94,10 +94,11 @@ impl Fifo {
     /// The batch path: stores the packets of `batch` and sends those that
     /// do not fit out [`OVERFLOW`].
     #[inline]
-    pub(crate) fn push(&mut self, batch: Batch, outs: &mut [Batch]) {
-        for p in batch {
+    pub(crate) fn push(&mut self, batch: &mut Batch, others: &mut [Batch]) {
+        let mut overflow = others.get_mut(OVERFLOW - 1);
+        for p in batch.drain() {
             if let Err(p) = self.enqueue(p) {
-                if let Some(out) = outs.get_mut(OVERFLOW) {
+                if let Some(out) = overflow.as_deref_mut() {
                     // At most one packet per input packet: no overflow.
                     let _ = out.push(p);
                 }
@@ -125,18 +126,16 @@ impl Fifo {
         }
     }
 
-    /// Takes up to `max` packets (at most one batch) from the front.
+    /// Moves up to `max` packets from the front to `out`, as many as fit.
     #[inline]
-    pub(crate) fn pull(&mut self, max: usize) -> Batch {
-        let mut out = Batch::new();
-        for _ in 0..max.min(BURST) {
+    pub(crate) fn pull(&mut self, max: usize, out: &mut Batch) {
+        for _ in 0..max.min(BURST - out.len()) {
             let Some(p) = self.packets.pop_front() else {
                 break;
             };
-            // At most BURST packets: the batch has room.
+            // Within the batch's room: it cannot fail.
             let _ = out.push(p);
         }
-        out
     }
 
     /// Packets held now.
@@ -219,13 +218,13 @@ impl Element for SimpleQueue {
     }
 
     #[inline]
-    fn push(&mut self, _cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        self.fifo.push(batch, outs);
+    fn push(&mut self, _cx: &Context, _input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        self.fifo.push(batch, others);
     }
 
     #[inline]
-    fn pull(&mut self, _cx: &Context, _output: usize, max: usize) -> Batch {
-        self.fifo.pull(max)
+    fn pull(&mut self, _cx: &Context, _output: usize, max: usize, batch: &mut Batch) {
+        self.fifo.pull(max, batch);
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
@@ -313,9 +312,9 @@ pub(crate) mod tests {
             assert!(on_port(&sent, 0).is_empty(), "output 0 is pull");
             assert_eq!(q.read_handler("length"), Ok("5".into()));
             assert_eq!(q.read_handler("drops"), Ok("3".into()));
-            assert_eq!(bytes(&q.pull(&cx, 0, 2)), [0, 1]);
-            assert_eq!(bytes(&q.pull(&cx, 0, 40)), [2, 3, 4]);
-            assert!(q.pull(&cx, 0, 1).is_empty());
+            assert_eq!(bytes(&harness::pull(&mut q, &cx, 0, 2)), [0, 1]);
+            assert_eq!(bytes(&harness::pull(&mut q, &cx, 0, 40)), [2, 3, 4]);
+            assert!(harness::pull(&mut q, &cx, 0, 1).is_empty());
             assert_eq!(q.read_handler("highwater_length"), Ok("5".into()));
             // With one output, overflow is freed.
             run_push(&mut q, &cx, 0, make(pool, 10, 7), 1);
@@ -326,7 +325,7 @@ pub(crate) mod tests {
             // A smaller capacity frees the newest packets.
             q.write_handler("capacity", "2").unwrap();
             assert_eq!(q.read_handler("capacity"), Ok("2".into()));
-            assert_eq!(bytes(&q.pull(&cx, 0, 32)), [10, 11]);
+            assert_eq!(bytes(&harness::pull(&mut q, &cx, 0, 32)), [10, 11]);
             run_push(&mut q, &cx, 0, make(pool, 20, 2), 1);
             q.write_handler("reset", "").unwrap();
             assert_eq!(q.read_handler("length"), Ok("0".into()));
@@ -364,7 +363,7 @@ pub(crate) mod tests {
                 let drain = |q: &mut Q, cx: &Context| {
                     let mut all = Vec::new();
                     loop {
-                        let got = q.pull(cx, 0, 32);
+                        let got = harness::pull(q, cx, 0, 32);
                         if got.is_empty() {
                             return all;
                         }
@@ -416,7 +415,7 @@ pub(crate) mod tests {
         let cx = crate::harness::cx(pool);
         let mut b = Batch::new();
         b.push(pool.alloc_with(&[1]).unwrap()).unwrap();
-        q.push(&cx, 0, b, &mut []);
+        crate::harness::push(&mut q, &cx, 0, b, &mut []);
         assert_eq!(q.len(), 1);
         assert!(q.fifo.packets.capacity() <= 2 * pool.capacity());
     }

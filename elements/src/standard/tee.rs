@@ -32,7 +32,7 @@
 
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::batch::Batch;
-use nfc_dataplane::element::{Context, Element, Out};
+use nfc_dataplane::element::{Context, Element, Out, Outputs};
 use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
 
@@ -50,16 +50,16 @@ pub struct Tee {
 /// Sends copies of `p` out every output of `outs` but the last, and `p`
 /// itself out the last one, as Click's Tee does: when the pool runs out, a
 /// copy is missing (the pool counts the failure), never the original.
-/// Shared by Tee, PaintTee and PaintSwitch.
+/// Shared by Tee and PaintSwitch.
 #[inline]
-pub(crate) fn to_every_output(cx: &Context, p: Packet, outs: &mut [Batch]) {
-    let Some((last, rest)) = outs.split_last_mut() else {
-        return;
-    };
-    for out in rest {
-        copy_to(cx, &p, out);
+pub(crate) fn to_every_output(cx: &Context, p: Packet, outs: &mut Outputs) {
+    let last = outs.count() - 1;
+    for k in 0..last {
+        if let Some(out) = outs.get_mut(k) {
+            copy_to(cx, &p, out);
+        }
     }
-    let _ = last.push(p);
+    outs.push(last, p);
 }
 
 /// Appends a copy of `p` to `out`; when the pool is exhausted there is no
@@ -104,13 +104,15 @@ impl Element for Tee {
     }
 
     #[inline]
-    fn push(&mut self, cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        if let [only] = outs {
-            *only = batch;
+    fn push(&mut self, cx: &Context, _input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        if others.is_empty() {
+            // One output: the batch goes on as it is.
             return;
         }
-        for p in batch {
-            to_every_output(cx, p, outs);
+        let input = core::mem::take(batch);
+        let mut outs = Outputs::new(batch, others);
+        for p in input {
+            to_every_output(cx, p, &mut outs);
         }
     }
 }
@@ -190,7 +192,7 @@ mod tests {
             batch.push(pool.alloc_with(&[b]).unwrap()).unwrap();
         }
         let mut outs = [Batch::new(), Batch::new(), Batch::new()];
-        t.push(&harness::cx(pool), 0, batch, &mut outs);
+        harness::push(&mut t, &harness::cx(pool), 0, batch, &mut outs);
         // One buffer was free: the first packet's first copy.
         let firsts = |b: &Batch| {
             b.iter()

@@ -111,7 +111,7 @@ impl Element for TimedSource {
 
     /// Sends one packet when it is due; once LIMIT packets are out, the
     /// next time one would be due returns Stop with STOP.
-    fn run_task(&mut self, cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, cx: &Context, out: &mut Batch, _others: &mut [Batch]) -> TaskResult {
         let interval = self.interval_ns();
         let Some(due) = self.next else {
             self.next = Some(cx.now.saturating_add(interval));
@@ -129,7 +129,7 @@ impl Element for TimedSource {
         } else {
             next
         });
-        self.source.emit_to(cx, 1, outs)
+        self.source.emit_to(cx, 1, out)
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
@@ -230,7 +230,7 @@ mod tests {
             let mut cx = Context::at(pool, ms * MS);
             cx.wall = ms;
             let mut outs = [Batch::new()];
-            last = t.run_task(&cx, Batch::new(), &mut outs);
+            last = harness::task(t, &cx, Batch::new(), &mut outs);
             if let Some(p) = outs[0].pop() {
                 assert_eq!(p.timestamp(), ms);
                 sent.push(ms);

@@ -113,14 +113,12 @@ impl Element for Unqueue {
         }
     }
 
-    fn run_task(&mut self, _cx: &Context, pulled: Batch, outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, _cx: &Context, pulled: &mut Batch, _others: &mut [Batch]) -> TaskResult {
         if pulled.is_empty() {
             return TaskResult::Idle;
         }
+        // What was pulled goes out output 0 as it is.
         self.count += pulled.len() as u64;
-        if let Some(out) = outs.first_mut() {
-            *out = pulled;
-        }
         TaskResult::Busy
     }
 
@@ -215,14 +213,17 @@ mod tests {
         let cx = harness::cx(pool);
         let mut outs = [Batch::new()];
         assert_eq!(
-            u.run_task(&cx, batch_of(pool, 5), &mut outs),
+            harness::task(&mut u, &cx, batch_of(pool, 5), &mut outs),
             TaskResult::Busy
         );
         assert_eq!(outs[0].len(), 5);
         let lens: alloc::vec::Vec<usize> = outs[0].iter().map(|p| p.len()).collect();
         assert_eq!(lens, [0, 1, 2, 0, 1], "in order");
         let mut outs = [Batch::new()];
-        assert_eq!(u.run_task(&cx, Batch::new(), &mut outs), TaskResult::Idle);
+        assert_eq!(
+            harness::task(&mut u, &cx, Batch::new(), &mut outs),
+            TaskResult::Idle
+        );
         assert_eq!(u.read_handler("count"), Ok("5".into()));
         assert_eq!(Unqueue::configure("-1").unwrap().task_wants(), BURST);
         assert_eq!(Unqueue::configure("100").unwrap().task_wants(), BURST);
@@ -234,10 +235,10 @@ mod tests {
         let pool = harness::pool();
         let cx = harness::cx(pool);
         let mut outs = [Batch::new()];
-        u.run_task(&cx, batch_of(pool, 4), &mut outs);
+        harness::task(&mut u, &cx, batch_of(pool, 4), &mut outs);
         assert_eq!(u.task_wants(), 2, "two left before LIMIT");
         let mut outs = [Batch::new()];
-        u.run_task(&cx, batch_of(pool, 2), &mut outs);
+        harness::task(&mut u, &cx, batch_of(pool, 2), &mut outs);
         assert_eq!(u.task_wants(), 0, "LIMIT reached");
         u.write_handler("reset", "").unwrap();
         assert_eq!((u.count(), u.task_wants()), (0, 4));

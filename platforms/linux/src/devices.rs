@@ -25,13 +25,19 @@ macro_rules! delegate_element {
             }
 
             #[inline]
-            fn push(&mut self, cx: &Context, input: usize, batch: Batch, outs: &mut [Batch]) {
-                self.0.push(cx, input, batch, outs)
+            fn push(
+                &mut self,
+                cx: &Context,
+                input: usize,
+                batch: &mut Batch,
+                others: &mut [Batch],
+            ) {
+                self.0.push(cx, input, batch, others)
             }
 
             #[inline]
-            fn pull(&mut self, cx: &Context, output: usize, max: usize) -> Batch {
-                self.0.pull(cx, output, max)
+            fn pull(&mut self, cx: &Context, output: usize, max: usize, batch: &mut Batch) {
+                self.0.pull(cx, output, max, batch)
             }
 
             #[inline]
@@ -40,8 +46,13 @@ macro_rules! delegate_element {
             }
 
             #[inline]
-            fn run_task(&mut self, cx: &Context, pulled: Batch, outs: &mut [Batch]) -> TaskResult {
-                self.0.run_task(cx, pulled, outs)
+            fn run_task(
+                &mut self,
+                cx: &Context,
+                batch: &mut Batch,
+                others: &mut [Batch],
+            ) -> TaskResult {
+                self.0.run_task(cx, batch, others)
             }
 
             fn has_task(&self) -> bool {

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use nfc_dataplane::batch::{Batch, BURST};
-use nfc_dataplane::element::{Context, Element, HandlerError, TaskResult};
+use nfc_dataplane::element::{Context, Element, HandlerError, Outputs, TaskResult};
 use nfc_dataplane::packet::{Packet, BUF_SIZE, HEADROOM};
 use nfc_dataplane::parse;
 use nfc_elements::devices::from_dump::{self, End, Start};
@@ -471,13 +471,10 @@ impl Element for FromDump {
         true
     }
 
-    fn run_task(&mut self, cx: &Context, _pulled: Batch, outs: &mut [Batch]) -> TaskResult {
-        let (any, stop) = self.emit(cx, BURST, |port, p| {
-            if let Some(out) = outs.get_mut(port) {
-                // At most BURST packets per run: no output overflows.
-                let _ = out.push(p);
-            }
-        });
+    fn run_task(&mut self, cx: &Context, out: &mut Batch, others: &mut [Batch]) -> TaskResult {
+        let mut outs = Outputs::new(out, others);
+        // At most BURST packets per run: no output overflows.
+        let (any, stop) = self.emit(cx, BURST, |port, p| outs.push(port, p));
         if stop {
             TaskResult::Stop
         } else if any {
@@ -487,13 +484,12 @@ impl Element for FromDump {
         }
     }
 
-    fn pull(&mut self, cx: &Context, output: usize, max: usize) -> Batch {
-        let mut batch = Batch::new();
+    fn pull(&mut self, cx: &Context, output: usize, max: usize, batch: &mut Batch) {
         if output != OUT_PACKETS {
-            return batch;
+            return;
         }
         let was_ended = self.ended;
-        let (_, stop) = self.emit(cx, max.min(BURST), |port, p| {
+        let (_, stop) = self.emit(cx, max.min(BURST - batch.len()), |port, p| {
             if port == OUT_PACKETS {
                 let _ = batch.push(p);
             }
@@ -501,7 +497,6 @@ impl Element for FromDump {
         if stop && !was_ended {
             self.calls.push(("stop".into(), String::new()));
         }
-        batch
     }
 
     fn take_call(&mut self) -> Option<(String, String)> {
@@ -720,11 +715,9 @@ impl ToDump {
 }
 
 impl Element for ToDump {
-    fn push(&mut self, cx: &Context, _input: usize, batch: Batch, outs: &mut [Batch]) {
-        self.write(cx, &batch);
-        if let Some(out) = outs.first_mut() {
-            *out = batch;
-        }
+    fn push(&mut self, cx: &Context, _input: usize, batch: &mut Batch, _others: &mut [Batch]) {
+        // The batch goes on as it is (output 0, when ToDump has it).
+        self.write(cx, batch);
     }
 
     fn has_task(&self) -> bool {
@@ -746,11 +739,12 @@ impl Element for ToDump {
         }
     }
 
-    fn run_task(&mut self, cx: &Context, pulled: Batch, _outs: &mut [Batch]) -> TaskResult {
+    fn run_task(&mut self, cx: &Context, pulled: &mut Batch, _others: &mut [Batch]) -> TaskResult {
         if pulled.is_empty() {
             return TaskResult::Idle;
         }
-        self.write(cx, &pulled);
+        self.write(cx, pulled);
+        pulled.clear();
         TaskResult::Busy
     }
 

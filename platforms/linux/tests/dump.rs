@@ -17,6 +17,16 @@ use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader, PcapWriter};
 use pcap_file::{DataLink, TsResolution};
 
 /// A fresh path in the temporary directory.
+/// Runs `e`'s task once with output 0 in `outs[0]` and the others after it.
+fn run_task(
+    e: &mut impl nfc_dataplane::element::Element,
+    cx: &nfc_dataplane::element::Context,
+    outs: &mut [nfc_dataplane::batch::Batch],
+) -> nfc_dataplane::element::TaskResult {
+    let (zero, others) = outs.split_first_mut().expect("output 0");
+    e.run_task(cx, zero, others)
+}
+
 fn temp(name: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
@@ -196,7 +206,7 @@ fn raw_ip_sets_the_network_header() {
     assert_eq!(src.read_handler("encap").unwrap(), "IP");
     let cx = Context::at(plat.pool(), 1);
     let mut outs = [nfc_dataplane::batch::Batch::new()];
-    src.run_task(&cx, nfc_dataplane::batch::Batch::new(), &mut outs);
+    run_task(&mut src, &cx, &mut outs);
     assert_eq!(outs[0].len(), 3);
     for p in outs[0].iter() {
         assert_eq!(
@@ -254,7 +264,7 @@ fn force_ip_sends_the_rest_out_output_1() {
         nfc_dataplane::batch::Batch::new(),
         nfc_dataplane::batch::Batch::new(),
     ];
-    src.run_task(&cx, nfc_dataplane::batch::Batch::new(), &mut outs);
+    run_task(&mut src, &cx, &mut outs);
     let last = |b: &nfc_dataplane::batch::Batch| {
         b.iter().map(|p| p.data()[p.len() - 1]).collect::<Vec<_>>()
     };
@@ -333,12 +343,12 @@ fn handlers_end_call_and_activity() {
     let mut src = FromDump::new(&mut plat, &config).unwrap();
     let cx = Context::at(plat.pool(), 1);
     let mut outs = [nfc_dataplane::batch::Batch::new()];
-    src.run_task(&cx, nfc_dataplane::batch::Batch::new(), &mut outs);
+    run_task(&mut src, &cx, &mut outs);
     assert!(outs[0].is_empty(), "inactive");
     assert_eq!(src.read_handler("active").unwrap(), "false");
     src.write_handler("active", "true").unwrap();
     assert!(src.write_handler("active", "maybe").is_err());
-    src.run_task(&cx, nfc_dataplane::batch::Batch::new(), &mut outs);
+    run_task(&mut src, &cx, &mut outs);
     assert_eq!(outs[0].len(), 32);
     assert!(src.read_handler("filepos").unwrap().parse::<u64>().unwrap() > 24);
     src.write_handler("reset", "").unwrap();
@@ -357,7 +367,7 @@ fn handlers_end_call_and_activity() {
     let mut result = nfc_dataplane::element::TaskResult::Idle;
     for _ in 0..3 {
         let mut outs = [nfc_dataplane::batch::Batch::new()];
-        result = none.run_task(&cx, nfc_dataplane::batch::Batch::new(), &mut outs);
+        result = run_task(&mut none, &cx, &mut outs);
         assert!(outs[0].is_empty());
     }
     assert_eq!(result, nfc_dataplane::element::TaskResult::Stop);
@@ -377,11 +387,7 @@ fn timing_keeps_the_files_pace() {
     let mut src = FromDump::new(&mut plat, &format!("{}, TIMING true", input.display())).unwrap();
     let mut emit = |now: u64| {
         let mut outs = [nfc_dataplane::batch::Batch::new()];
-        src.run_task(
-            &Context::at(plat.pool(), now),
-            nfc_dataplane::batch::Batch::new(),
-            &mut outs,
-        );
+        run_task(&mut src, &Context::at(plat.pool(), now), &mut outs);
         outs[0].len()
     };
     assert_eq!(emit(1_000), 1);
@@ -426,7 +432,7 @@ fn bad_files_are_build_errors() {
         ..Context::at(plat.pool(), 1)
     };
     let mut outs = [nfc_dataplane::batch::Batch::new()];
-    let r = src.run_task(&cx, nfc_dataplane::batch::Batch::new(), &mut outs);
+    let r = run_task(&mut src, &cx, &mut outs);
     drop(outs);
     assert_eq!(r, nfc_dataplane::element::TaskResult::Stop);
     assert!(console

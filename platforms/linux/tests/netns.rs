@@ -109,7 +109,7 @@ fn echo_request(dst: [u8; 6], src: [u8; 6], from: [u8; 4], to: [u8; 4], id: u16)
 fn send(to: &mut ToDevice, pool: &'static PacketPool, frame: &[u8]) {
     let mut b = Batch::new();
     b.push(pool.alloc_with(frame).unwrap()).unwrap();
-    to.push(&Context::at(pool, 1), 0, b, &mut []);
+    to.push(&Context::at(pool, 1), 0, &mut b, &mut []);
 }
 
 /// Runs `from` until a frame matching `want` arrives (at most 5 s);
@@ -122,9 +122,9 @@ fn receive(
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut seen = Vec::new();
     while Instant::now() < deadline {
-        let mut outs = [Batch::new()];
-        let r = from.run_task(&Context::at(pool, 1), Batch::new(), &mut outs);
-        for p in outs[0].iter() {
+        let mut got = Batch::new();
+        let r = from.run_task(&Context::at(pool, 1), &mut got, &mut []);
+        for p in got.iter() {
             seen.push(p.data().to_vec());
             if want(p.data()) {
                 return (Some((p.packet_type(), p.device())), seen);
