@@ -2,11 +2,15 @@
 # Installs what nfc's build and tests need on a fresh Debian machine with
 # rustup: the bare-metal Rust targets, the rustfmt/clippy components, and
 # the Debian packages the tests call (tcpdump: the filter oracle;
-# valgrind: instructions per packet; iproute2: network namespaces).
+# valgrind: instructions per packet; iproute2: network namespaces;
+# procps: `kill`, which sends `nfc click` its SIGINT in a test;
+# iputils-ping, netcat-openbsd: real clients through the router and the
+# firewall in network namespaces).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 
-need() { command -v "$1" >/dev/null 2>&1; }
+# Programs only (`type -P`): a shell builtin such as `kill` does not count.
+need() { type -P "$1" >/dev/null 2>&1; }
 
 if ! need cargo || ! need rustup; then
     echo "nfc: cargo and rustup are required (https://rustup.rs; Debian: the rustup package)" >&2
@@ -24,7 +28,8 @@ done
 
 # Debian packages: command -> package.
 missing=()
-for pair in tcpdump:tcpdump valgrind:valgrind ip:iproute2; do
+for pair in tcpdump:tcpdump valgrind:valgrind ip:iproute2 kill:procps \
+    ping:iputils-ping nc.openbsd:netcat-openbsd; do
     cmd=${pair%%:*} pkg=${pair#*:}
     need "$cmd" || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done

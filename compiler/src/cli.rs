@@ -4,7 +4,7 @@
 //! error (rendered diagnostics) when the command fails.
 
 use crate::registry::Elements;
-use nfc_graph::{export, Outcome, Registry, Source};
+use nfc_graph::{export, Diagnostic, Outcome, Registry, Source};
 use std::fmt::Write;
 
 /// A configuration read from a file or standard input.
@@ -44,13 +44,14 @@ pub fn load(input: &Input, defines: &[(String, String)], syntax: bool) -> Outcom
     nfc_graph::load(&input.source, defines, registry)
 }
 
-fn failure(input: &Input, outcome: &Outcome, color: bool) -> String {
-    let errors = outcome
-        .diagnostics
+/// The text for standard error when `input` has errors: every diagnostic
+/// rendered, then `NAME: N errors found`.
+pub fn failure(input: &Input, diagnostics: &[Diagnostic], color: bool) -> String {
+    let errors = diagnostics
         .iter()
         .filter(|d| d.severity == nfc_graph::Severity::Error)
         .count();
-    let mut out = input.source.render(&outcome.diagnostics, color);
+    let mut out = input.source.render(diagnostics, color);
     let _ = writeln!(
         out,
         "{}: {errors} error{} found",
@@ -69,7 +70,7 @@ pub fn check(
 ) -> Result<String, String> {
     let outcome = load(input, defines, syntax);
     if !outcome.ok() {
-        return Err(failure(input, &outcome, color));
+        return Err(failure(input, &outcome.diagnostics, color));
     }
     let mut out = input.source.render(&outcome.diagnostics, color);
     let graph = outcome
@@ -117,7 +118,7 @@ pub fn graph(
 ) -> Result<String, String> {
     let outcome = load(input, defines, false);
     if !outcome.ok() {
-        return Err(failure(input, &outcome, color));
+        return Err(failure(input, &outcome.diagnostics, color));
     }
     let graph = outcome
         .graph
@@ -182,7 +183,7 @@ pub fn compile(
 ) -> Result<String, String> {
     let outcome = load(input, defines, false);
     if !outcome.ok() {
-        return Err(failure(input, &outcome, color));
+        return Err(failure(input, &outcome.diagnostics, color));
     }
     let mut out = input.source.render(&outcome.diagnostics, color);
     let built = crate::compile::generate_and_build(
@@ -216,7 +217,7 @@ pub fn bench(
     use crate::bench;
     let outcome = load(input, defines, false);
     if !outcome.ok() {
-        return Err(failure(input, &outcome, color));
+        return Err(failure(input, &outcome.diagnostics, color));
     }
     let program = std::env::temp_dir().join(format!("nfc-bench-{}", input.stem));
     crate::compile::generate_and_build(

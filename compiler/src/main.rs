@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nfc::cli::{self, Input};
+use nfc_elements::standard::control_socket::Endpoint;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -87,6 +88,43 @@ enum Command {
         #[arg(long)]
         callgrind: bool,
     },
+    /// Run a configuration as Click's `click` driver does, on nfc's generic
+    /// runner: until it stops (or SIGINT), then print the `-h` handlers.
+    #[command(disable_help_flag = true)]
+    Click {
+        /// The configuration file (`-` or none: standard input).
+        file: Option<String>,
+        /// Read the configuration from FILE.
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        file_option: Option<String>,
+        /// Use EXPR as the configuration.
+        #[arg(short = 'e', long = "expression", value_name = "EXPR")]
+        expression: Option<String>,
+        /// Print read handler ELEMENT.H after running (repeatable; ELEMENT
+        /// may be a glob pattern or a class name; no dot: a global handler).
+        #[arg(short = 'h', long = "handler", value_name = "ELEMENT.H")]
+        handlers: Vec<String>,
+        /// Use handler ELEMENT.H's value as the exit status.
+        #[arg(short = 'x', long = "exit-handler", value_name = "ELEMENT.H")]
+        exit_handler: Option<String>,
+        /// Initialize the configuration but do not run it.
+        #[arg(short = 'q', long = "quit")]
+        quit: bool,
+        /// Serve Click's ControlSocket protocol on TCP port PORT of 127.0.0.1
+        /// (repeatable).
+        #[arg(short = 'p', long = "port", value_name = "PORT")]
+        ports: Vec<u16>,
+        /// Serve Click's ControlSocket protocol on Unix socket PATH
+        /// (repeatable).
+        #[arg(short = 'u', long = "unix-socket", value_name = "PATH")]
+        unix_sockets: Vec<String>,
+        /// Write the flattened configuration to FILE (`-`: standard output).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<String>,
+        /// Print help.
+        #[arg(long, action = clap::ArgAction::Help)]
+        help: Option<bool>,
+    },
     /// List the element classes nfc knows, or print one class's manual.
     Elements {
         /// A class name, for its full manual.
@@ -163,13 +201,13 @@ fn main() -> ExitCode {
                         color,
                     )?;
                     eprint!("{out}");
-                    let status = std::process::Command::new(&output)
-                        .args(&args)
-                        .status()
-                        .map_err(|e| format!("nfc: cannot run {}: {e}\n", output.display()))?;
-                    Ok(ExitCode::from(
-                        status.code().unwrap_or(1).clamp(0, 255) as u8
-                    ))
+                    // The program replaces nfc, as `cargo run`'s does, so
+                    // that a SIGINT or SIGTERM sent to `nfc run` reaches it
+                    // and it stops cleanly, printing its counters.
+                    let e = std::os::unix::process::CommandExt::exec(
+                        std::process::Command::new(&output).args(&args),
+                    );
+                    Err::<ExitCode, _>(format!("nfc: cannot run {}: {e}\n", output.display()))
                 })
                 .unwrap_or_else(|e| {
                     eprint!("{e}");
@@ -183,6 +221,45 @@ fn main() -> ExitCode {
             callgrind,
         } => Input::read(&config)
             .and_then(|input| cli::bench(&input, &cli.defines, runs, packets, callgrind, color)),
+        Command::Click {
+            file,
+            file_option,
+            expression,
+            handlers,
+            exit_handler,
+            quit,
+            ports,
+            unix_sockets,
+            output,
+            help: _,
+        } => {
+            let config = match (file, file_option, expression) {
+                (None, None, Some(text)) => nfc::click::Config::Expression(text),
+                (Some(path), None, None) | (None, Some(path), None) => {
+                    nfc::click::Config::File(path)
+                }
+                (None, None, None) => nfc::click::Config::File("-".into()),
+                _ => {
+                    eprintln!("nfc click: router configuration specified twice");
+                    return ExitCode::from(1);
+                }
+            };
+            let control = ports
+                .into_iter()
+                .map(Endpoint::Tcp)
+                .chain(unix_sockets.into_iter().map(Endpoint::Unix))
+                .collect();
+            return ExitCode::from(nfc::click::run(&nfc::click::Options {
+                config,
+                defines: cli.defines,
+                handlers,
+                exit_handler,
+                quit,
+                control,
+                output,
+                color,
+            }));
+        }
         Command::Elements { class } => cli::elements(class.as_deref()),
     };
     match result {

@@ -3,11 +3,41 @@
 //! and what the generic runner builds ([`build`]).
 //!
 //! Device elements (FromDevice, ToDevice, FromDump, ToDump) are not here:
-//! each platform provides them on its own devices.
+//! each platform provides them on its own devices. Neither are the classes
+//! with no packet code: the driver scripts ([`DRIVERS`], built by
+//! [`build_driver`]) and the classes that only inform configuration
+//! ([`CONFIG_ONLY`]).
 
 use alloc::boxed::Box;
 use nfc_dataplane::args::ConfigErrors;
 use nfc_dataplane::element::Element;
+use nfc_dataplane::pipeline::Driver;
+
+use crate::standard::driver_manager::DriverManager;
+use crate::standard::script::Script;
+
+/// Classes that drive the configuration: the poll loop runs them as
+/// [`Driver`]s; they take no packets.
+pub const DRIVERS: &[&str] = &["Script", "DriverManager"];
+
+/// Classes with no run-time part: they only inform configuration.
+pub const CONFIG_ONLY: &[&str] = &["AddressInfo"];
+
+/// Builds the driver script of class `class` (one of [`DRIVERS`]) named
+/// `name` from `config`; `None` for any other class.
+pub fn build_driver(
+    class: &str,
+    name: &str,
+    config: &str,
+) -> Option<Result<Box<dyn Driver>, ConfigErrors>> {
+    Some(match class {
+        "Script" => Script::configure(config).map(|s| Box::new(s.named(name)) as Box<dyn Driver>),
+        "DriverManager" => {
+            DriverManager::configure(config).map(|d| Box::new(d.named(name)) as Box<dyn Driver>)
+        }
+        _ => return None,
+    })
+}
 
 macro_rules! classes {
     ($($class:ident => $($path:ident)::+),* $(,)?) => {
@@ -113,5 +143,20 @@ mod tests {
         assert!(build("Counter", "").unwrap().is_ok());
         assert!(build("Counter", "BOGUS 1").unwrap().is_err());
         assert!(build("NoSuchClass", "").is_none());
+    }
+
+    #[test]
+    fn drivers_and_config_only_classes_have_specs_and_no_packet_code() {
+        for class in DRIVERS.iter().chain(CONFIG_ONLY) {
+            assert!(crate::lookup(class).is_some(), "{class} has a spec");
+            assert!(build(class, "").is_none(), "{class} has no packet code");
+        }
+        for class in DRIVERS {
+            assert!(build_driver(class, "d", "").unwrap().is_ok(), "{class}");
+        }
+        let manager = build_driver("DriverManager", "dm", "").unwrap().unwrap();
+        assert!(manager.is_driver());
+        assert!(build_driver("Script", "s", "nonsense 1").unwrap().is_err());
+        assert!(build_driver("Counter", "c", "").is_none());
     }
 }

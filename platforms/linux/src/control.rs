@@ -345,17 +345,9 @@ impl Session {
     /// Resolves handler name `full`, replying with an error when it names
     /// no element.
     fn target(&mut self, full: &str, pipeline: &dyn Pipeline) -> Option<Target> {
-        let canonical = match full.find('.') {
-            Some(0) => &full[1..],
-            Some(1) if full.starts_with('0') => &full[2..],
-            _ => full,
-        };
-        let Some((element, handler)) = canonical.split_once('.') else {
-            return Some(Target::Global(canonical.into()));
-        };
-        match find_element(pipeline, element) {
-            Some((name, class)) => Some(Target::Element(name, class, handler.into())),
-            None => {
+        match resolve(full, pipeline) {
+            Ok(target) => Some(target),
+            Err(element) => {
                 self.reply(
                     code::NO_SUCH_ELEMENT,
                     &format!("No element named '{element}'"),
@@ -366,33 +358,24 @@ impl Session {
     }
 
     fn read(&mut self, full: &str, pipeline: &dyn Pipeline) {
-        let Some(target) = self.target(full, pipeline) else {
-            return;
-        };
-        let result = match &target {
-            Target::Global(h) => global_read(h, pipeline),
-            Target::Element(name, class, h) => match h.as_str() {
-                "name" => Ok(name.clone()),
-                "class" => Ok(class.clone()),
-                "handlers" => Ok(handler_list(class)),
-                _ => {
-                    if spec_access(class, h) == Some((false, true)) {
-                        self.reply(code::PERMISSION, &format!("Handler '{full}' write-only"));
-                        return;
-                    }
-                    pipeline.read(name, h)
-                }
-            },
-        };
-        match result {
+        match read_handler(pipeline, full) {
             Ok(data) => {
                 self.reply(code::OK, &format!("Read handler '{full}' OK"));
                 self.data(data.as_bytes());
             }
-            Err(HandlerError::NoSuchHandler) => {
+            Err(ReadError::NoElement(element)) => {
+                self.reply(
+                    code::NO_SUCH_ELEMENT,
+                    &format!("No element named '{element}'"),
+                );
+            }
+            Err(ReadError::WriteOnly) => {
+                self.reply(code::PERMISSION, &format!("Handler '{full}' write-only"));
+            }
+            Err(ReadError::NoHandler) => {
                 self.reply(code::NO_SUCH_HANDLER, &format!("No handler named '{full}'"));
             }
-            Err(HandlerError::Invalid(why)) => {
+            Err(ReadError::Failed(why)) => {
                 self.message(
                     code::HANDLER_ERROR,
                     &format!("Read handler '{full}' error:"),
@@ -481,6 +464,60 @@ impl Session {
                 &format!("No {kind} handler named '{full}'"),
             );
         }
+    }
+}
+
+/// Why [`read_handler`] gave no value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// No element has this name (or number).
+    NoElement(String),
+    /// The element, or the router for a global handler, has no such
+    /// handler.
+    NoHandler,
+    /// The handler exists but can only be written.
+    WriteOnly,
+    /// The handler refused; the message says why.
+    Failed(String),
+}
+
+/// Reads handler `full` of `pipeline` as a ControlSocket `READ` does:
+/// `element.handler`, `N.handler` (the Nth element, from 1) or a global
+/// handler (`version`, `list`, `classes`); every element also has `name`,
+/// `class` and `handlers`.
+pub fn read_handler(pipeline: &dyn Pipeline, full: &str) -> Result<String, ReadError> {
+    let result = match resolve(full, pipeline).map_err(ReadError::NoElement)? {
+        Target::Global(h) => global_read(&h, pipeline),
+        Target::Element(name, class, h) => match h.as_str() {
+            "name" => Ok(name),
+            "class" => Ok(class),
+            "handlers" => Ok(handler_list(&class)),
+            _ if spec_access(&class, &h) == Some((false, true)) => {
+                return Err(ReadError::WriteOnly)
+            }
+            _ => pipeline.read(&name, &h),
+        },
+    };
+    result.map_err(|e| match e {
+        HandlerError::NoSuchHandler => ReadError::NoHandler,
+        HandlerError::Invalid(why) => ReadError::Failed(why),
+    })
+}
+
+/// What handler name `full` refers to; `Err(element)` when it names an
+/// element that does not exist.
+fn resolve(full: &str, pipeline: &dyn Pipeline) -> Result<Target, String> {
+    let canonical = match full.find('.') {
+        Some(0) => &full[1..],
+        Some(1) if full.starts_with('0') => &full[2..],
+        _ => full,
+    };
+    let Some((element, handler)) = canonical.split_once('.') else {
+        return Ok(Target::Global(canonical.into()));
+    };
+    match find_element(pipeline, element) {
+        Some((name, class)) => Ok(Target::Element(name, class, handler.into())),
+        None => Err(element.into()),
     }
 }
 

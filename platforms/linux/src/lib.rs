@@ -10,6 +10,8 @@
 //! - [`dump`]: FromDump and ToDump, pcap files.
 //! - [`control`]: Click's ControlSocket protocol over TCP or Unix sockets,
 //!   and the ControlSocket element.
+//! - [`classes`]: the platform's element classes by Click name, for the
+//!   generic runner.
 //! - [`main`]: what a generated pipeline's `fn main` calls.
 //!
 //! Every element here has `new(plat: &mut Linux, config: &str) ->
@@ -30,6 +32,7 @@ use nfc_dataplane::packet::PacketPool;
 use nfc_dataplane::pipeline::{self, Driver, Pipeline, Stopped};
 use nfc_elements::standard::control_socket::Endpoint;
 
+pub mod classes;
 pub mod control;
 pub mod devices;
 pub mod dump;
@@ -140,6 +143,13 @@ SIGTERM arrives, a control client writes `stop`, or N rounds have run.
     )
 }
 
+/// Makes the first SIGINT or SIGTERM stop the poll loop at the end of its
+/// round (the platform stops with reason `signal`); a second one ends the
+/// process at once, with status 130.
+pub fn catch_stop_signals() -> std::io::Result<()> {
+    sys::catch_stop_signals()
+}
+
 /// The word `nfc: stopped` prints for why the loop stopped.
 pub fn stop_reason(stopped: &Stopped) -> String {
     match stopped {
@@ -182,7 +192,7 @@ pub fn main<P: Pipeline>(
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = sys::catch_stop_signals() {
+    if let Err(e) = catch_stop_signals() {
         eprintln!("nfc: cannot catch signals: {e}");
         return ExitCode::from(1);
     }
