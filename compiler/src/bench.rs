@@ -19,6 +19,10 @@ use std::process::Command;
 pub struct Run {
     /// Packets counted by the first counter of the RESULT line.
     pub packets: u64,
+    /// Packets counted by its second counter, if it names one: what made
+    /// it through (a benchmark whose packets are all dropped early shows
+    /// it here).
+    pub out: Option<u64>,
     /// Elapsed seconds, as the configuration measured them.
     pub seconds: f64,
 }
@@ -42,7 +46,12 @@ pub fn parse_result(output: &str) -> Option<Run> {
     let packets = words.get(2)?.parse().ok()?;
     let at = words.iter().position(|w| *w == "elapsed")?;
     let seconds: f64 = words.get(at + 1)?.parse().ok()?;
-    (seconds > 0.0 && packets > 0).then_some(Run { packets, seconds })
+    let out = (at > 4).then(|| words[4].parse().ok()).flatten();
+    (seconds > 0.0 && packets > 0).then_some(Run {
+        packets,
+        out,
+        seconds,
+    })
 }
 
 /// Runs `program` once with `args`; returns its standard output and error.
@@ -119,6 +128,7 @@ mod tests {
         let out = "nfc: ready fw 0 nics\nRESULT cin 300000 out 300000 elapsed 0.0125\nnfc: stopped elements\n";
         let r = parse_result(out).unwrap();
         assert_eq!(r.packets, 300000);
+        assert_eq!(r.out, Some(300000));
         assert!((r.mpps() - 24.0).abs() < 1e-9);
         assert!((r.ns_per_packet() - 41.666).abs() < 0.01);
         assert!(parse_result("RESULT cin x elapsed 1").is_none());
@@ -130,6 +140,7 @@ mod tests {
     fn median_of_rates() {
         let r = |p, s| Run {
             packets: p,
+            out: None,
             seconds: s,
         };
         let m = median(&[r(10, 1.0), r(30, 1.0), r(20, 1.0)]).unwrap();

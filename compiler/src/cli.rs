@@ -245,12 +245,13 @@ pub fn bench(
     for (i, r) in timed.iter().enumerate() {
         let _ = writeln!(
             out,
-            "run {}: {} packets in {:.4} s: {:.2} Mpps, {:.1} ns/packet",
+            "run {}: {} packets in {:.4} s: {:.2} Mpps, {:.1} ns/packet{}",
             i + 1,
             r.packets,
             r.seconds,
             r.mpps(),
-            r.ns_per_packet()
+            r.ns_per_packet(),
+            r.out.map(|n| format!(" ({n} out)")).unwrap_or_default()
         );
     }
     let m = bench::median(&timed).expect("at least one run");
