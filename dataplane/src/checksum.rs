@@ -2,17 +2,26 @@
 //! as IP, ICMP, TCP and UDP use them.
 
 /// Adds `bytes` as big-endian 16-bit words to `sum` (an odd last byte is
-/// padded with zero), without folding.
+/// padded with zero), without the final folding: the result is below 2^18
+/// and, like the sum of the words, zero only when every word is. It reads
+/// four bytes at a time: a 32-bit word `hi:lo` counts as `hi + lo`
+/// because 2^16 ≡ 1 (mod 2^16 - 1), the modulus of one's complement sums.
 #[inline]
-pub fn add(mut sum: u32, bytes: &[u8]) -> u32 {
-    let mut words = bytes.chunks_exact(2);
+pub fn add(sum: u32, bytes: &[u8]) -> u32 {
+    let mut acc = u64::from(sum);
+    let mut quads = bytes.chunks_exact(4);
+    for q in &mut quads {
+        acc += u64::from(u32::from_be_bytes([q[0], q[1], q[2], q[3]]));
+    }
+    let mut words = quads.remainder().chunks_exact(2);
     for w in &mut words {
-        sum += u32::from(u16::from_be_bytes([w[0], w[1]]));
+        acc += u64::from(u16::from_be_bytes([w[0], w[1]]));
     }
     if let [last] = words.remainder() {
-        sum += u32::from(*last) << 8;
+        acc += u64::from(*last) << 8;
     }
-    sum
+    // Four 16-bit digits of a sum below 2^64: each part below 2^16.
+    ((acc & 0xffff) + (acc >> 16 & 0xffff) + (acc >> 32 & 0xffff) + (acc >> 48)) as u32
 }
 
 /// Folds a 32-bit sum to 16 bits and complements it.
@@ -68,6 +77,42 @@ mod tests {
         let mut h = HEADER;
         h[10..12].copy_from_slice(&[0, 0]);
         assert_eq!(checksum(&h), 0xb861);
+    }
+
+    /// The sum as RFC 1071 writes it: 16-bit words, end-around carry.
+    fn reference(bytes: &[u8]) -> u16 {
+        let mut sum = 0u32;
+        for (i, b) in bytes.iter().enumerate() {
+            sum += u32::from(*b) << if i % 2 == 0 { 8 } else { 0 };
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        !(sum as u16)
+    }
+
+    #[test]
+    fn four_bytes_at_a_time_equals_the_word_sum() {
+        // Lengths 0..80 of pseudo-random bytes, all-zero and all-0xff
+        // buffers (the 0 / 0xffff corner of one's complement).
+        let mut x = 0x1234_5678u32;
+        for len in 0..80 {
+            let bytes: alloc::vec::Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (x >> 16) as u8
+                })
+                .collect();
+            assert_eq!(checksum(&bytes), reference(&bytes), "{bytes:?}");
+            for fill in [0u8, 0xff] {
+                let b = alloc::vec![fill; len];
+                assert_eq!(checksum(&b), reference(&b), "{fill} x {len}");
+            }
+            let split = len / 3;
+            assert_eq!(
+                finish(add(add(0, &bytes[..split & !1]), &bytes[split & !1..])),
+                reference(&bytes),
+                "two parts"
+            );
+        }
     }
 
     #[test]
