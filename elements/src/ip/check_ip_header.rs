@@ -27,8 +27,9 @@
 //! - `GOODDST` *ADDRS* — destination addresses that are accepted even when
 //!   they would otherwise fail the source check.
 //! - `CHECKSUM` *BOOL* — check the header checksum. Default true.
-//! - `VERBOSE` *BOOL* — print a message for the first bad packet. Default
-//!   false.
+//! - `VERBOSE` *BOOL* — report every bad packet on the console (the first
+//!   is always reported: `CheckIPHeader: IP header check failed: bad IP
+//!   checksum`). Default false.
 //! - `DETAILS` *BOOL* — count drops by reason. Default false.
 //!
 //! ## Handlers
@@ -43,7 +44,8 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - `VERBOSE` is accepted but prints nothing yet.
+//! - Console messages start with the class name, where Click prints the
+//!   element's name (nfc elements do not know their names).
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -73,8 +75,10 @@ pub struct CheckIPHeader {
     pub good_dst: Vec<Ipv4Addr>,
     /// Check the header checksum.
     pub checksum: bool,
-    /// Report the first bad packet.
+    /// Report every bad packet (the first is always reported).
     pub verbose: bool,
+    /// The class that reports them (CheckIPHeader2 shares this code).
+    pub class: &'static str,
     /// Count drops by reason.
     pub details: bool,
     /// Packets that passed.
@@ -179,6 +183,7 @@ impl CheckIPHeader {
             good_dst,
             checksum,
             verbose,
+            class: "CheckIPHeader",
             details,
             count: 0,
             drops: 0,
@@ -219,7 +224,7 @@ impl CheckIPHeader {
 
 impl Element for CheckIPHeader {
     #[inline]
-    fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
+    fn process(&mut self, cx: &Context, _input: usize, p: &mut Packet) -> Out {
         let offset = self.offset as usize;
         let ip = p.data().get(offset..).unwrap_or_default();
         match self.valid(ip) {
@@ -233,6 +238,13 @@ impl Element for CheckIPHeader {
                 Out::Port(0)
             }
             Err(reason) => {
+                if self.drops == 0 || self.verbose {
+                    cx.console.line(&alloc::format!(
+                        "{}: IP header check failed: {}",
+                        self.class,
+                        reason.text()
+                    ));
+                }
                 self.drops += 1;
                 if self.details {
                     self.reason_drops[reason as usize] += 1;
@@ -321,6 +333,7 @@ mod tests {
     }
 
     use crate::harness::{self, check_batch_path, ip_checksum, on_port, run_push, udp_frame};
+    use nfc_dataplane::element::Captured;
 
     /// A frame whose IP header is broken in the way `i` picks (0 = valid).
     fn frame(i: usize) -> alloc::vec::Vec<u8> {
@@ -392,6 +405,35 @@ mod tests {
         f[24] ^= 0xff;
         let mut p = cx.pool.alloc_with(&f[14..]).unwrap();
         assert_eq!(c.process(&cx, 0, &mut p), Out::Port(0));
+    }
+
+    #[test]
+    fn reports_the_first_bad_packet_or_every_one_with_verbose() {
+        let pool = harness::pool();
+        let console = Captured::leak();
+        let cx = Context {
+            console,
+            ..harness::cx(pool)
+        };
+        for (config, reported) in [("14", 1), ("14, VERBOSE true", 4)] {
+            let mut c = CheckIPHeader::configure(config).unwrap();
+            for i in [0, 5, 2, 0, 3, 5] {
+                let mut p = pool.alloc_with(&frame(i)).unwrap();
+                c.process(&cx, 0, &mut p);
+            }
+            let lines = console.take();
+            assert_eq!(lines.len(), reported, "{config}: {lines:?}");
+            assert_eq!(
+                lines[0],
+                "CheckIPHeader: IP header check failed: bad IP checksum"
+            );
+            if reported > 1 {
+                assert_eq!(
+                    lines[1],
+                    "CheckIPHeader: IP header check failed: bad IP version"
+                );
+            }
+        }
     }
 
     #[test]

@@ -49,6 +49,7 @@ impl CheckIPHeader2 {
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let mut check = CheckIPHeader::configure(config)?;
         check.checksum = false;
+        check.class = "CheckIPHeader2";
         Ok(CheckIPHeader2 { check })
     }
 }
@@ -94,6 +95,7 @@ mod tests {
         let c = CheckIPHeader2::configure("OFFSET 14").unwrap();
         assert_eq!(c.check.offset, 14);
         assert!(!c.check.checksum);
+        assert_eq!(c.check.class, "CheckIPHeader2", "its messages name it");
         let cfg = "OFFSET -1";
         let e = CheckIPHeader2::configure(cfg).unwrap_err().0;
         assert_eq!(&cfg[e[0].span.clone().unwrap()], "-1");

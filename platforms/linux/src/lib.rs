@@ -180,7 +180,20 @@ pub fn main<P: Pipeline>(
     drivers: impl FnOnce() -> Result<Drivers, String>,
 ) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match Options::parse(&args) {
+    main_with(stem, &args, pool_size, build, drivers)
+}
+
+/// [`main`] with the command-line arguments given (without the program
+/// name): the entry of one pipeline of a program that holds several, whose
+/// first argument chose it.
+pub fn main_with<P: Pipeline>(
+    stem: &str,
+    args: &[String],
+    pool_size: usize,
+    build: impl FnOnce(&mut Linux) -> Result<P, String>,
+    drivers: impl FnOnce() -> Result<Drivers, String>,
+) -> ExitCode {
+    let options = match Options::parse(args) {
         Ok(Some(options)) => options,
         Ok(None) => {
             print!("{}", usage(stem));
