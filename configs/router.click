@@ -54,10 +54,10 @@ elementclass RouterPort {
   $dev, $ip, $mac, $color, $mtu, $qlen |
 
   // Device and ARP.
-  out :: Queue($qlen) -> ToDevice($dev);
+  out :: Queue($qlen) -> tx :: ToDevice($dev);
   arpq :: ARPQuerier($ip, $mac) -> out;
 
-  FromDevice($dev)
+  rx :: FromDevice($dev)
     -> HostEtherFilter($mac)          // drop unicast frames for other hosts
     -> cls :: Classifier(12/0806 20/0001,   // [0] ARP requests
                          12/0806 20/0002,   // [1] ARP replies
@@ -85,7 +85,7 @@ elementclass RouterPort {
 
   gio[1] -> ICMPError($ip, parameterproblem) -> [1]output;
   dt[1]  -> ICMPError($ip, timeexceeded) -> [1]output;
-  fr[1]  -> ICMPError($ip, unreachable, needfrag) -> [1]output;
+  fr[1]  -> ICMPError($ip, unreachable, needfrag, PMTU $mtu) -> [1]output;
 }
 
 p0 :: RouterPort($DEV0, $IP0, $MAC0, 1, $MTU, $QUEUE_LEN);

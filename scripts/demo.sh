@@ -2,7 +2,11 @@
 # The main job, end to end, as far as nfc goes today: build nfc, check the
 # shipped VNF configs against the element registry, show one customer's
 # override with -D, write each config's element graph as DOT, and compile a
-# benchmark config into a generated pipeline and run it on linux.
+# benchmark config into a generated pipeline and run it on linux; then run
+# the firewall (`nfc run configs/firewall.click`) on two TAP devices between
+# network namespaces, push allowed and denied traffic through it with ping
+# and nc, stop it with SIGINT and explain the counters it prints. That last
+# part needs root; it cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,4 +44,168 @@ echo "\$ nfc bench --runs 1 configs/bench/base-udp53-b32.click"
 
 if command -v dot >/dev/null; then
     dot -Tsvg "$out/firewall.dot" -o "$out/firewall.svg" && echo "rendered $out/firewall.svg"
+fi
+
+# ---------------------------------------------------------------------------
+# The firewall for real: `nfc run configs/firewall.click` on two TAP devices,
+# with real clients on either side, each in a network namespace of its own.
+#
+#   netns nfc-demo-inside      netns nfc-demo-fw            netns nfc-demo-outside
+#   fwin 198.51.100.10 ==TAP== eth0 [ firewall ] eth1 ==TAP== fwout 203.0.113.1
+#   (the published server)   198.51.100.1  203.0.113.2      (the upstream router,
+#                                                            MAC $UPSTREAM_MAC)
+echo
+echo "== The firewall on TAP devices, with real traffic"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "nfc: running the firewall on TAP devices in network namespaces needs root" >&2
+    exit 1
+fi
+fw_ns=nfc-demo-fw in_ns=nfc-demo-inside out_ns=nfc-demo-outside
+fw_log=$(mktemp) fw_pid=
+cleanup_firewall() {
+    if [ -n "$fw_pid" ]; then kill -KILL "$fw_pid" 2>/dev/null || true; fi
+    for ns in "$fw_ns" "$in_ns" "$out_ns"; do ip netns del "$ns" 2>/dev/null || true; done
+    rm -f "$fw_log"
+}
+trap 'rm -f "$bad"; cleanup_firewall' EXIT
+for ns in "$fw_ns" "$in_ns" "$out_ns"; do
+    ip netns del "$ns" 2>/dev/null || true   # left over from an interrupted run
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+done
+
+# `ip netns exec` and `nfc run` both replace themselves with the next
+# program, so $! is the firewall's own process: SIGINT goes straight to it.
+echo "\$ nfc run configs/firewall.click -- --dev eth0=fwin --dev eth1=fwout   (in netns $fw_ns)"
+ip netns exec "$fw_ns" "$nfc" run configs/firewall.click -- \
+    --dev eth0=fwin --dev eth1=fwout >"$fw_log" 2>&1 &
+fw_pid=$!
+for _ in $(seq 3000); do   # compiling may take a while the first time: 5 min at most
+    grep -q '^nfc: ready' "$fw_log" && break
+    kill -0 "$fw_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if ! grep -q '^nfc: ready firewall 2 nics' "$fw_log"; then
+    cat "$fw_log" >&2
+    echo "nfc: the firewall did not start" >&2
+    exit 1
+fi
+sed 's/^/  /' "$fw_log"
+
+# The firewall created both TAP devices; hand their host sides to the
+# namespaces: the protected server inside, the upstream router outside
+# (with the MAC address the firewall sends to, $UPSTREAM_MAC).
+ip -n "$fw_ns" link set fwin netns "$in_ns"
+ip -n "$fw_ns" link set fwout netns "$out_ns"
+ip -n "$in_ns" addr add 198.51.100.10/24 dev fwin
+ip -n "$in_ns" addr add 10.9.9.9/32 dev fwin          # a spoofed source, for one test
+ip -n "$in_ns" link set fwin up
+ip -n "$in_ns" route add default via 198.51.100.1
+ip -n "$out_ns" link set fwout address 02:00:00:00:00:fe
+ip -n "$out_ns" addr add 203.0.113.1/24 dev fwout
+ip -n "$out_ns" link set fwout up
+ip -n "$out_ns" route add 198.51.100.0/24 via 203.0.113.2
+
+# listening NS PROTO PORT: waits (at most 5 s) for a t(cp) or u(dp)
+# listener on PORT in NS.
+listening() {
+    for _ in $(seq 100); do
+        [ -n "$(ip netns exec "$1" ss -Hln"$2" "sport = :$3")" ] && return 0
+        sleep 0.05
+    done
+    echo "nfc: no listener on port $3 in $1" >&2
+    return 1
+}
+# The checks below print `passed` or `blocked`. A listener waits at the far
+# end of every TCP and UDP check, so `blocked` can only be the firewall.
+# ping_from NS ARGS...: is a ping from NS answered?
+ping_from() {
+    local ns=$1
+    shift
+    if timeout 10 ip netns exec "$ns" ping -n -c 2 -i 0.2 -W 1 "$@" >/dev/null 2>&1; then
+        echo passed
+    else
+        echo blocked
+    fi
+}
+# tcp_to SERVER_NS CLIENT_NS ADDR PORT: does a TCP client in CLIENT_NS get
+# the line the server in SERVER_NS sends?
+tcp_to() {
+    local server reply
+    echo "hello from $3 port $4" |
+        timeout 10 ip netns exec "$1" nc.openbsd -l -N "$4" >/dev/null 2>&1 &
+    server=$!
+    listening "$1" t "$4"
+    reply=$(timeout 5 ip netns exec "$2" nc.openbsd -N -w 2 "$3" "$4" </dev/null 2>/dev/null || true)
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    if [ "$reply" = "hello from $3 port $4" ]; then echo passed; else echo blocked; fi
+}
+# udp_to SERVER_NS CLIENT_NS ADDR PORT: does a datagram from CLIENT_NS
+# reach the server in SERVER_NS?
+udp_to() {
+    local server got
+    got=$(mktemp)
+    timeout 3 ip netns exec "$1" nc.openbsd -u -l "$4" >"$got" 2>/dev/null &
+    server=$!
+    listening "$1" u "$4"
+    echo "question for port $4" |
+        timeout 5 ip netns exec "$2" nc.openbsd -u -w 1 "$3" "$4" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    if grep -q "question for port $4" "$got"; then echo passed; else echo blocked; fi
+    rm -f "$got"
+}
+failures=0
+# verdict EXPECTED GOT WHAT: prints one line; counts the unexpected.
+verdict() {
+    if [ "$1" = "$2" ]; then
+        printf '  %-8s %s\n' "$2" "$3"
+    else
+        printf '  %-8s %s  (UNEXPECTED: should be %s)\n' "$2" "$3" "$1"
+        failures=$((failures + 1))
+    fi
+}
+
+echo
+echo "Traffic through it (inside: the server 198.51.100.10; outside: 203.0.113.1):"
+verdict passed "$(ping_from "$out_ns" 203.0.113.2)" \
+    "outside pings the firewall itself (the firewall answers)"
+verdict passed "$(ping_from "$in_ns" 203.0.113.1)" \
+    "inside pings outside (out: source in the inside prefix; back: echo reply)"
+verdict blocked "$(ping_from "$in_ns" -I 10.9.9.9 203.0.113.1)" \
+    "inside pings outside from 10.9.9.9, not an inside address (anti-spoofing)"
+verdict passed "$(ping_from "$out_ns" 198.51.100.10)" \
+    "outside pings the published server"
+verdict passed "$(tcp_to "$in_ns" "$out_ns" 198.51.100.10 80)" \
+    "outside → server TCP port 80 (HTTP, published)"
+verdict blocked "$(tcp_to "$in_ns" "$out_ns" 198.51.100.10 23)" \
+    "outside → server TCP port 23 (telnet, not published; its listener waits in vain)"
+verdict passed "$(tcp_to "$out_ns" "$in_ns" 203.0.113.1 443)" \
+    "inside → outside TCP port 443 (the answers carry ACK: return traffic)"
+verdict passed "$(udp_to "$in_ns" "$out_ns" 198.51.100.10 53)" \
+    "outside → server UDP port 53 (DNS, published)"
+verdict blocked "$(udp_to "$in_ns" "$out_ns" 198.51.100.10 161)" \
+    "outside → server UDP port 161 (SNMP, not published)"
+
+echo
+echo "Stop it with SIGINT; it prints its counters:"
+kill -INT "$fw_pid"
+for _ in $(seq 50); do kill -0 "$fw_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$fw_pid" 2>/dev/null; then
+    echo "nfc: the firewall did not stop on SIGINT" >&2
+    exit 1
+fi
+wait "$fw_pid" || { echo "nfc: the firewall failed:" >&2; cat "$fw_log" >&2; exit 1; }
+fw_pid=
+sed -n '/^nfc: stopped/,$p' "$fw_log" | grep -E '^nfc: stopped|^(allowed|denied)_(in|out)\.count|^(bad_ip|ttl_expired)\.count|^(inside|outside)/.*Device.*count' | sed 's/^/  /'
+counter() { sed -n "s/^$1\\.count //p" "$fw_log"; }
+echo
+echo "What happened: the firewall answered ARP and pings for its own addresses;"
+echo "it let $(counter allowed_out) packets out of the inside network and $(counter allowed_in) in (return"
+echo "traffic, and ping, HTTP and DNS to the published server); it dropped and"
+echo "counted $(counter denied_in) packets from outside to ports that are not published (telnet,"
+echo "SNMP) and $(counter denied_out) from the inside whose source is not an inside address."
+if [ "$failures" -ne 0 ]; then
+    echo "nfc: $failures of the checks above did not go as expected" >&2
+    exit 1
 fi

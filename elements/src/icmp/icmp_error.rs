@@ -43,7 +43,10 @@
 //!   Default 0.
 //! - `BADADDRS` *ADDRS* — space-separated source addresses never sent errors.
 //! - `MTU` *N* — longest error packet. Default 576.
-//! - `PMTU` *N* — next-hop MTU reported in `needfrag` errors. Default 0.
+//! - `PMTU` *N* — next-hop MTU reported in `needfrag` errors. Default 0,
+//!   as in Click; set it to the MTU of the IPFragmenter whose errors this
+//!   element makes, or hosts cannot learn the path MTU (Linux then falls
+//!   back to 552 bytes).
 //! - `SET_FIX_ANNO` *BOOL* — set the fix-IP-source annotation. Default true.
 //!
 //! ## Handlers
@@ -53,7 +56,7 @@
 //! ## Examples
 //! ```click
 //! dt[1] -> ICMPError(10.0.0.1, timeexceeded) -> rt;
-//! frag[1] -> ICMPError(10.0.0.1, unreachable, needfrag) -> rt;
+//! frag[1] -> ICMPError(10.0.0.1, unreachable, needfrag, PMTU 1500) -> rt;
 //! ```
 //!
 //! ## Differences from Click
@@ -94,7 +97,7 @@ pub struct ICMPError {
     pub bad_addrs: Vec<Ipv4Addr>,
     /// Longest error packet.
     pub mtu: u32,
-    /// Next-hop MTU for `needfrag`, 0 for "from the packet".
+    /// Next-hop MTU reported in `needfrag` errors (0 when not configured).
     pub pmtu: u32,
     /// Set the fix-IP-source annotation.
     pub set_fix_anno: bool,
