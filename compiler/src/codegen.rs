@@ -45,34 +45,14 @@ impl Plat {
     /// Element classes the platform provides itself (devices, files).
     fn classes(self) -> &'static [&'static str] {
         match self {
-            Plat::Linux => &[
-                "FromDevice",
-                "ToDevice",
-                "PollDevice",
-                "FromDump",
-                "ToDump",
-                "ControlSocket",
-            ],
+            Plat::Linux => nfc_platform_linux::classes::CLASSES,
         }
     }
 }
 
-/// Classes with no run-time part: they only inform configuration.
-const CONFIG_ONLY: &[&str] = &["AddressInfo"];
-
-/// Classes that drive the configuration (run by the poll loop, not wired
-/// to packets), with their Rust types.
-const DRIVERS: &[(&str, &str)] = &[
-    ("Script", "nfc_elements::standard::script::Script"),
-    (
-        "DriverManager",
-        "nfc_elements::standard::driver_manager::DriverManager",
-    ),
-];
-
 /// Buffers in the packet pool: enough for every queue, ring and batch in
 /// flight of the configurations nfc ships (16 MiB of 2 KiB buffers).
-const POOL_SIZE: usize = 8192;
+pub(crate) const POOL_SIZE: usize = 8192;
 
 struct Node<'g> {
     name: &'g str,
@@ -87,8 +67,8 @@ struct Node<'g> {
     /// The element has no field: it only informs configuration, or it is
     /// a driver script.
     config_only: bool,
-    /// The Rust type of a driver script.
-    driver: Option<&'static str>,
+    /// A driver script (Script, DriverManager).
+    driver: bool,
     /// Rust type and constructor expression.
     ty: String,
     build: String,
@@ -183,8 +163,8 @@ pub fn generate(
     for (i, e) in graph.elements.iter().enumerate() {
         let field = unique(&mut fields, &rust_ident(&e.name));
         let config = e.config.text.as_str();
-        let driver = DRIVERS.iter().find(|(c, _)| *c == e.class);
-        let config_only = CONFIG_ONLY.contains(&e.class.as_str()) || driver.is_some();
+        let driver = nfc_elements::classes::DRIVERS.contains(&e.class.as_str());
+        let config_only = nfc_elements::classes::CONFIG_ONLY.contains(&e.class.as_str()) || driver;
         let (ty, build) = if plat.classes().contains(&e.class.as_str()) {
             (
                 format!("platform::{}", e.class),
@@ -213,7 +193,7 @@ pub fn generate(
             push_to: vec![None; ports[i].outputs.len()],
             pull_from: vec![None; ports[i].inputs.len()],
             config_only,
-            driver: driver.map(|(_, ty)| *ty),
+            driver,
             ty,
             build,
         });
@@ -339,7 +319,7 @@ pub fn generate(
                  fn pull_{}_{port}(&mut self, cx: &Context, max: usize, batch: &mut Batch) {{",
                 n.name, n.field
             );
-            if !pulled_through(n, port) {
+            if !pulled_through(n.class, port, n.ports) {
                 let _ = writeln!(w, "        self.{}.pull(cx, {port}, max, batch);", n.field);
             } else if let Some((up, up_port)) = n.pull_from.first().copied().flatten() {
                 // Output 0 is the pulled batch itself; another output is
@@ -478,14 +458,14 @@ pub fn generate(
          pub fn drivers() -> Result<Vec<Box<dyn nfc_dataplane::pipeline::Driver>>, String> {{\n    \
          Ok(vec!["
     );
-    for n in nodes.iter() {
-        if let Some(ty) = n.driver {
-            let _ = writeln!(
-                w,
-                "        Box::new({ty}::configure({:?}).map_err(|err| configure_error({:?}, err))?.named({:?})),",
-                n.config, n.name, n.name
-            );
-        }
+    for n in nodes.iter().filter(|n| n.driver) {
+        let _ = writeln!(
+            w,
+            "        nfc_elements::classes::build_driver({:?}, {:?}, {:?})\n            \
+             .expect(\"a driver class\")\n            \
+             .map_err(|err| configure_error({:?}, err))?,",
+            n.class, n.name, n.config, n.name
+        );
     }
     let _ = writeln!(w, "    ])\n}}");
     Ok(s)
@@ -538,10 +518,13 @@ fn forward(w: &mut String, nodes: &[Node], i: usize, zero: &str, keep: Option<us
     }
 }
 
-/// True when pulling `n`'s output `port` pulls its input and pushes the
-/// batch through it (the class declares the output agnostic).
-fn pulled_through(n: &Node, port: usize) -> bool {
-    let Some(spec) = nfc_elements::lookup(n.class) else {
+/// True when pulling output `port` of an element of `class` whose ports
+/// resolved to `ports` pulls its input and pushes the batch through it:
+/// the class declares that output agnostic and its input resolved to pull
+/// (a Counter between a Queue and a ToDevice). Shared with the generic
+/// runner's builder.
+pub(crate) fn pulled_through(class: &str, port: usize, ports: &PortInfo) -> bool {
+    let Some(spec) = nfc_elements::lookup(class) else {
         return false;
     };
     let outputs = spec
@@ -549,7 +532,7 @@ fn pulled_through(n: &Node, port: usize) -> bool {
         .split_once('/')
         .map_or(spec.processing, |(_, o)| o);
     let code = outputs.as_bytes().get(port).or(outputs.as_bytes().last());
-    code == Some(&b'a') && n.ports.inputs.first() == Some(&Processing::Pull)
+    code == Some(&b'a') && ports.inputs.first() == Some(&Processing::Pull)
 }
 
 /// True when the poll loop runs `n`'s task: the element says it has one
@@ -739,7 +722,8 @@ mod tests {
         for code in [&program, &module] {
             assert!(code.contains("pub struct Pipeline {"));
             assert!(code.contains("pub fn drivers() -> Result<"));
-            assert!(code.contains("DriverManager::configure(\"wait_stop\")"));
+            assert!(code
+                .contains("build_driver(\"DriverManager\", \"DriverManager@4\", \"wait_stop\")"));
         }
         // Everything else is the same.
         let main_at = program.find("fn main()").unwrap();

@@ -19,8 +19,8 @@ use nfc_graph::{Diagnostic, PortInfo, Processing};
 use nfc_platform_linux::{Drivers, Linux};
 
 /// Buffers in the packet pool of a configuration run by the generic
-/// runner, as many as generated pipelines have (16 MiB of 2 KiB buffers).
-pub const POOL_SIZE: usize = 8192;
+/// runner: as many as generated pipelines have.
+pub const POOL_SIZE: usize = crate::codegen::POOL_SIZE;
 
 /// A configuration built for the generic runner.
 pub struct Generic {
@@ -110,7 +110,9 @@ pub fn build(
                     element,
                     p.inputs.len(),
                     p.outputs.len(),
-                    pulled_through(&e.class, p),
+                    // The runner pulls through output 0 of an agnostic
+                    // element (every agnostic class has one output kind).
+                    crate::codegen::pulled_through(&e.class, 0, p),
                 ));
             }
             Err(message) => errors.push(fail(message)),
@@ -137,20 +139,6 @@ pub fn build(
         );
     }
     Ok(Generic { router, drivers })
-}
-
-/// True when pulling the element's output 0 pulls its input and pushes
-/// the batch through it: its class declares that output agnostic and its
-/// input resolved to pull (Counter between a Queue and a ToDevice).
-fn pulled_through(class: &str, ports: &PortInfo) -> bool {
-    let Some(spec) = nfc_elements::lookup(class) else {
-        return false;
-    };
-    let outputs = spec
-        .processing
-        .split_once('/')
-        .map_or(spec.processing, |(_, o)| o);
-    outputs.as_bytes().first() == Some(&b'a') && ports.inputs.first() == Some(&Processing::Pull)
 }
 
 #[cfg(test)]

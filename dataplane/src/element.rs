@@ -10,6 +10,13 @@
 //!   default runs [`Element::process`] on each packet; an element overrides
 //!   `push` only where working on the whole batch saves time (Counter,
 //!   Discard) or does what `process` cannot (Tee, queues).
+//!
+//!   Where Click differs: Click pushes one packet at a time, so packets
+//!   that split at an element and meet again downstream keep their input
+//!   order. A batch is handed on output by output (output 0's packets
+//!   first, then output 1's, ...), so there they arrive grouped by path,
+//!   as in FastClick. A Queue and `Unqueue(BURST 1)` restore packet order
+//!   where a configuration needs it.
 //! - **pull**: queues hand out packets when asked ([`Element::pull`]). An
 //!   element between a queue and its consumer is pulled through: the caller
 //!   pulls from upstream and pushes the batch through it.
