@@ -324,31 +324,23 @@ pub fn generate(
             } else if let Some((up, up_port)) = n.pull_from.first().copied().flatten() {
                 // Output 0 is the pulled batch itself; another output is
                 // pulled through a batch of its own.
-                let zero = if port == 0 { "batch" } else { "zero" };
+                // (`zero` names the batch, `arg` passes it on).
+                let (zero, arg) = match port {
+                    0 => ("batch", "batch"),
+                    _ => ("zero", "&mut zero"),
+                };
                 if port != 0 {
                     let _ = writeln!(w, "        let mut zero = Batch::new();");
                 }
                 let _ = writeln!(
                     w,
-                    "        self.pull_{}_{up_port}(cx, max, {amp}{zero});\n        \
+                    "        self.pull_{}_{up_port}(cx, max, {arg});\n        \
                      if {zero}.is_empty() {{\n            return;\n        }}",
                     nodes[up].field,
-                    amp = if port == 0 { "" } else { "&mut " },
                 );
                 let others = others(w, n.push_to.len(), "        ");
-                let _ = writeln!(
-                    w,
-                    "        self.{}.push(cx, 0, {amp}{zero}, {others});",
-                    n.field,
-                    amp = if port == 0 { "" } else { "&mut " },
-                );
-                forward(
-                    w,
-                    &nodes,
-                    i,
-                    if port == 0 { "batch" } else { "&mut zero" },
-                    Some(port),
-                );
+                let _ = writeln!(w, "        self.{}.push(cx, 0, {arg}, {others});", n.field);
+                forward(w, &nodes, i, arg, Some(port));
                 if port != 0 {
                     let _ = writeln!(w, "        batch.append(out{port});");
                 }

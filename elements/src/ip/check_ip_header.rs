@@ -59,6 +59,7 @@ use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse::{self, IpPrefix, ParseError};
 
 use super::arg_types::{ipv4_list, prefix_list};
+use super::ip_print::Line;
 
 use crate::{ElementSpec, Ports};
 
@@ -239,11 +240,14 @@ impl Element for CheckIPHeader {
             }
             Err(reason) => {
                 if self.drops == 0 || self.verbose {
-                    cx.console.line(&alloc::format!(
+                    let mut l = Line::new();
+                    let _ = write!(
+                        l,
                         "{}: IP header check failed: {}",
                         self.class,
                         reason.text()
-                    ));
+                    );
+                    cx.console.line(l.as_str());
                 }
                 self.drops += 1;
                 if self.details {
