@@ -7,6 +7,9 @@
 //! a batch and calls the next element's function for each output; one
 //! function per pull output (`pull_NAME_PORT`); `run_tasks` for sources,
 //! devices and the consumers of queues; handlers as a `match` on names.
+//! IPFilter and IPClassifier take their classification program compiled
+//! to Rust as a type parameter (`NAME_program`, written at the end of the
+//! file).
 //!
 //! A pipeline is generated as a program's `main.rs` ([`generate`], what
 //! `nfc compile` builds) or as a module ([`Shape`]); several
@@ -160,15 +163,35 @@ pub fn generate(
     let mut nodes = Vec::with_capacity(graph.elements.len());
     let mut fields = HashSet::new();
     let mut missing = Vec::new();
+    let mut programs = Vec::new();
     for (i, e) in graph.elements.iter().enumerate() {
         let field = unique(&mut fields, &rust_ident(&e.name));
         let config = e.config.text.as_str();
         let driver = nfc_elements::classes::DRIVERS.contains(&e.class.as_str());
         let config_only = nfc_elements::classes::CONFIG_ONLY.contains(&e.class.as_str()) || driver;
+        let program = nfc_elements::classes::classification_program(&e.class, config);
         let (ty, build) = if plat.classes().contains(&e.class.as_str()) {
             (
                 format!("platform::{}", e.class),
                 format!("platform::{}::new(plat, {config:?})?", e.class),
+            )
+        } else if let Some(program) = program {
+            // The program compiled to Rust, as the element's type parameter.
+            let compiled = format!("{field}_program");
+            programs.push(format!(
+                "// `{} :: {}`'s program.\n{}",
+                e.name,
+                e.class,
+                program.to_rust(&compiled)
+            ));
+            (
+                format!("e::{}<{compiled}>", e.class),
+                format!(
+                    "e::{}::configure({config:?})\n                \
+                     .and_then(|f| f.compiled::<{compiled}>())\n                \
+                     .map_err(|err| configure_error({:?}, err))?",
+                    e.class, e.name
+                ),
             )
         } else if nfc_elements::classes::CLASSES.contains(&e.class.as_str()) {
             (
@@ -460,6 +483,9 @@ pub fn generate(
         );
     }
     let _ = writeln!(w, "    ])\n}}");
+    for program in &programs {
+        let _ = write!(w, "\n{program}");
+    }
     Ok(s)
 }
 

@@ -71,13 +71,13 @@ impl Batch {
     /// The packets, in order.
     #[inline]
     pub fn iter(&self) -> impl Iterator<Item = &Packet> {
-        self.packets[..self.len].iter().flatten()
+        self.packets[..self.len.min(BURST)].iter().flatten()
     }
 
     /// The packets, in order, writable.
     #[inline]
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Packet> {
-        self.packets[..self.len].iter_mut().flatten()
+        self.packets[..self.len.min(BURST)].iter_mut().flatten()
     }
 
     /// Sends each packet where `f` says, in one pass and in order: packets
@@ -88,23 +88,29 @@ impl Batch {
     #[inline]
     pub fn route(&mut self, others: &mut [Batch], mut f: impl FnMut(&mut Packet) -> Out) {
         let mut kept = 0;
-        for i in 0..self.len {
-            let Some(mut p) = self.packets[i].take() else {
+        // (`len` never exceeds BURST; saying so spares the bounds checks)
+        for i in 0..self.len.min(BURST) {
+            // Packets stay in their slots unless they leave the batch or
+            // move down to close a gap.
+            let Some(p) = &mut self.packets[i] else {
                 continue;
             };
-            match f(&mut p) {
+            match f(p) {
                 Out::Port(0) => {
-                    self.packets[kept] = Some(p);
+                    if kept != i {
+                        self.packets.swap(kept, i);
+                    }
                     kept += 1;
                 }
                 Out::Port(k) => {
-                    if let Some(out) = others.get_mut(k - 1) {
+                    let p = self.packets[i].take();
+                    if let (Some(out), Some(p)) = (others.get_mut(k - 1), p) {
                         // `out` receives at most the packets of this batch
                         // and starts empty, so it cannot overflow.
                         let _ = out.push(p);
                     }
                 }
-                Out::Drop => {}
+                Out::Drop => self.packets[i] = None,
             }
         }
         self.len = kept;

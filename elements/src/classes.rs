@@ -13,6 +13,7 @@ use nfc_dataplane::args::ConfigErrors;
 use nfc_dataplane::element::Element;
 use nfc_dataplane::pipeline::Driver;
 
+use crate::ip::ip_classifier_program::Program;
 use crate::standard::driver_manager::DriverManager;
 use crate::standard::script::Script;
 
@@ -37,6 +38,22 @@ pub fn build_driver(
         }
         _ => return None,
     })
+}
+
+/// The classification program of an element of class `class` configured
+/// with `config`, for the classes whose program a generated pipeline
+/// compiles to Rust ([`Program::to_rust`]; they take the compiled code as
+/// a type parameter); `None` for other classes and bad configurations.
+pub fn classification_program(class: &str, config: &str) -> Option<Program> {
+    match class {
+        "IPFilter" => IPFilter::configure(config)
+            .ok()
+            .map(|f| f.program().clone()),
+        "IPClassifier" => IPClassifier::configure(config)
+            .ok()
+            .map(|c| c.program().clone()),
+        _ => None,
+    }
 }
 
 macro_rules! classes {

@@ -1,4 +1,6 @@
 //! Cross-crate tests live in tests/; this library holds what they share:
-//! [`golden`], the generator of the golden tests' input packets.
+//! [`golden`], the generator of the golden tests' input packets, and
+//! [`filter_gen`], the filter tests' packets and patterns.
 
+pub mod filter_gen;
 pub mod golden;

@@ -210,8 +210,16 @@ impl CheckIPHeader {
         if len > ip.len() || len < hlen {
             return Err(Reason::Length);
         }
-        if self.checksum && checksum::checksum(&ip[..hlen]) != 0 {
-            return Err(Reason::Checksum);
+        if self.checksum {
+            // a header without options, the common case, sums in five
+            // unrolled additions
+            let sum = match ip.first_chunk::<20>() {
+                Some(h) if hlen == 20 => checksum::checksum(h),
+                _ => checksum::checksum(&ip[..hlen]),
+            };
+            if sum != 0 {
+                return Err(Reason::Checksum);
+            }
         }
         if !self.bad_src.is_empty() {
             let addr = |o: usize| Ipv4Addr::new(ip[o], ip[o + 1], ip[o + 2], ip[o + 3]);

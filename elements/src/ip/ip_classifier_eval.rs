@@ -45,6 +45,7 @@ pub struct Headers<'a> {
 impl<'a> Headers<'a> {
     /// A view of a packet whose link header is `ether` and whose IPv4
     /// header starts `ip`.
+    #[inline]
     pub fn new(ether: &'a [u8], ip: &'a [u8]) -> Self {
         let transport = match ip.first() {
             Some(b) => ip.get(usize::from(b & 0x0F) * 4..).unwrap_or(&[]),
@@ -56,6 +57,7 @@ impl<'a> Headers<'a> {
     }
 
     /// A view of an IPv4 packet with no link header.
+    #[inline]
     pub fn ip(ip: &'a [u8]) -> Self {
         Headers::new(&[], ip)
     }

@@ -28,9 +28,15 @@
 //! 5. The run loop is one load, one mask and one range comparison per
 //!    instruction, and a branch that the CPU predicts. Every jump goes
 //!    forward, so it ends.
+//! 6. A generated pipeline goes further: [`Program::to_rust`] writes the
+//!    fast program as Rust (a type implementing [`Compiled`]), each check a
+//!    load at a constant offset of a fixed-size header array, so that one
+//!    length check per header and packet is all that is left of bounds
+//!    checking; packets with shorter headers still run the interpreter.
 
-use alloc::{collections::BTreeMap, vec, vec::Vec};
+use alloc::{collections::BTreeMap, format, string::String, vec, vec::Vec};
 use core::fmt;
+use core::fmt::Write as _;
 
 use super::ip_classifier_eval::{
     addr_loc, ether_parts, port_loc, split, Base, Headers, Loc, PosRel, FRAG, FRAG_MASK,
@@ -98,6 +104,16 @@ impl Program {
         }
     }
 
+    /// The verdict for one packet, from `C`'s compiled code when the
+    /// packet's headers are long enough for it, else from the interpreter.
+    #[inline(always)]
+    pub fn run_with<C: Compiled>(&self, h: &Headers) -> Option<usize> {
+        match C::run(h) {
+            Some(verdict) => verdict,
+            None => self.run(h),
+        }
+    }
+
     /// The number of instructions of the program used for packets with
     /// short headers, and of the one used for the others.
     pub fn size(&self) -> (usize, usize) {
@@ -115,6 +131,162 @@ impl fmt::Display for Program {
         writeln!(f, "\nfor packets at least that long:\n{}", self.fast)?;
         write!(f, "for shorter packets:\n{}", self.checked)
     }
+}
+
+// ---------------------------------------------------------------------------
+// Compiled to Rust
+
+/// A [`Program`] compiled to Rust ahead of time: nfc's code generator
+/// writes one such type per IPFilter or IPClassifier with
+/// [`Program::to_rust`], and the element runs it through
+/// [`Program::run_with`].
+pub trait Compiled {
+    /// The listing (`Display`) of the program the code was generated from:
+    /// an element refuses code generated from another program.
+    const PROGRAM: &'static str;
+
+    /// The verdict for one packet, or `None` when the packet's headers are
+    /// shorter than the code reads (the interpreter decides those).
+    fn run(h: &Headers) -> Option<Option<usize>>;
+}
+
+/// No compiled code: every packet goes to the interpreter (what the
+/// generic runner and `nfc click` use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Interpreted;
+
+impl Compiled for Interpreted {
+    const PROGRAM: &'static str = "";
+
+    #[inline(always)]
+    fn run(_: &Headers) -> Option<Option<usize>> {
+        None
+    }
+}
+
+/// The names compiled code gives the headers, by [`Base::index`].
+const ARRAYS: [&str; 3] = ["e", "ip", "t"];
+
+impl Program {
+    /// Rust source for `pub struct NAME`, implementing [`Compiled`] with
+    /// this program's fast code: one associated function per instruction
+    /// (`iN`, its check in the doc comment), each reading a constant
+    /// offset of a header borrowed as a fixed-size array, so the only
+    /// bounds checks left are the three of `run`, one per header. The
+    /// code reads no byte that the checked program does not first check
+    /// for, so its verdicts are the interpreter's.
+    pub fn to_rust(&self, name: &str) -> String {
+        let code = &self.fast;
+        // Every header as long as the safe length and the bytes read.
+        let mut need = self.safe;
+        for i in &code.insns {
+            let c = i.atom.check();
+            let last = (0..4u16).rev().find(|&b| byte_mask(c.mask, b) != 0);
+            if let Some(b) = last {
+                let n = &mut need[c.base.index()];
+                *n = (*n).max(c.word + b + 1);
+            }
+        }
+        let params = format!(
+            "e: &[u8; {}], ip: &[u8; {}], t: &[u8; {}]",
+            need[0], need[1], need[2]
+        );
+        let target = |t: u32| match (t as usize).checked_sub(code.insns.len()) {
+            None => format!("Self::i{t}(e, ip, t)"),
+            Some(v) => format!("{:?}", code.verdicts.get(v).copied().flatten()),
+        };
+        let mut callers = vec![0usize; code.insns.len()];
+        for t in code.insns.iter().flat_map(|i| [i.yes(), i.no()]) {
+            if let Some(c) = callers.get_mut(t as usize) {
+                *c += 1;
+            }
+        }
+
+        let mut s = String::new();
+        let w = &mut s;
+        let _ = writeln!(
+            w,
+            "/// A classification program compiled to Rust for headers of at least\n\
+             /// {} (link), {} (IP) and {} (transport) bytes.\n\
+             #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
+             #[allow(non_camel_case_types)]\n\
+             pub struct {name};\n\n\
+             impl nfc_elements::ip::ip_classifier_program::Compiled for {name} {{\n    \
+             const PROGRAM: &'static str = r#\"{self}\"#;\n\n    \
+             #[inline(always)]\n    \
+             fn run(h: &nfc_elements::ip::ip_classifier_eval::Headers) -> Option<Option<usize>> {{\n        \
+             use nfc_elements::ip::ip_classifier_eval::Base;",
+            need[0], need[1], need[2]
+        );
+        for (b, n) in Base::ALL.into_iter().zip(need) {
+            let _ = writeln!(
+                w,
+                "        let {} = h.base(Base::{b:?}).first_chunk::<{n}>()?;",
+                ARRAYS[b.index()]
+            );
+        }
+        let _ = writeln!(
+            w,
+            "        Some({})\n    }}\n}}\n\n\
+             #[allow(unused_variables)]\n\
+             impl {name} {{",
+            target(code.entry)
+        );
+        for (k, i) in code.insns.iter().enumerate() {
+            let c = i.atom.check();
+            let inline = if callers[k] > 1 {
+                "inline"
+            } else {
+                "inline(always)"
+            };
+            let _ = writeln!(
+                w,
+                "    /// `{c}`\n    \
+                 #[{inline}]\n    \
+                 fn i{k}({params}) -> Option<usize> {{\n        \
+                 if {} {{\n            {}\n        }} else {{\n            {}\n        }}\n    }}",
+                rust_condition(&c),
+                target(i.yes()),
+                target(i.no())
+            );
+        }
+        let _ = writeln!(w, "}}");
+        s
+    }
+}
+
+/// The byte of `mask` over byte `b` (0 first) of a big-endian word.
+fn byte_mask(mask: u32, b: u16) -> u32 {
+    mask >> (24 - 8 * u32::from(b)) & 0xFF
+}
+
+/// A word check as a Rust expression over the header arrays: the bytes
+/// outside the mask are not read.
+fn rust_condition(c: &Check) -> String {
+    let array = ARRAYS[c.base.index()];
+    let bytes: Vec<String> = (0..4u16)
+        .map(|b| match byte_mask(c.mask, b) {
+            0 => "0".into(),
+            _ => format!("{array}[{}]", c.word + b),
+        })
+        .collect();
+    let whole = (0..4u16).all(|b| matches!(byte_mask(c.mask, b), 0 | 0xFF));
+    let mask = if whole {
+        String::new()
+    } else {
+        format!(" & {:#010x}", c.mask)
+    };
+    let op = match c.op {
+        // every header is at least as long as any length check asks
+        Op::Len => return "true".into(),
+        Op::Gt => ">",
+        Op::Eq => "==",
+    };
+    format!(
+        "u32::from_be_bytes([{}]){mask} {op} {:#010x}",
+        bytes.join(", "),
+        c.value
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -896,6 +1068,35 @@ mod tests {
         );
         assert!(text.contains("len(transp) >= 4"), "{text}");
         assert!(text.contains("[0]") && text.contains("[drop]"), "{text}");
+    }
+
+    #[test]
+    fn compiled_to_rust_one_function_per_check() {
+        let p = program(&["tcp port 80"]);
+        let rust = p.to_rust("Web");
+        assert!(rust.contains("pub struct Web;"), "{rust}");
+        // one length check per header, then constant offsets
+        assert!(
+            rust.contains("let ip = h.base(Base::Ip).first_chunk::<10>()?;"),
+            "{rust}"
+        );
+        assert!(
+            rust.contains("let t = h.base(Base::Transport).first_chunk::<4>()?;"),
+            "{rust}"
+        );
+        assert!(
+            rust.contains("if u32::from_be_bytes([0, ip[9], 0, 0]) == 0x00060000 {"),
+            "{rust}"
+        );
+        assert!(
+            rust.contains("u32::from_be_bytes([0, 0, ip[6], ip[7]]) & 0x00001fff == 0x00000000"),
+            "{rust}"
+        );
+        assert_eq!(rust.matches("\n    fn i").count(), p.size().1, "{rust}");
+        assert!(
+            rust.contains(&p.to_string()),
+            "the listing it was compiled from"
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@
 //!   as `drop` silently.
 
 use alloc::vec::Vec;
+use core::marker::PhantomData;
 
 use nfc_dataplane::args::{split, ConfigErrors};
 
@@ -38,18 +39,20 @@ use alloc::string::{String, ToString};
 use nfc_dataplane::element::{Context, Element, HandlerError, Out};
 use nfc_dataplane::packet::Packet;
 
-use super::ip_classifier::run_on;
+use super::ip_classifier::{check_compiled, run_on};
 use super::ip_classifier_eval::Headers;
 use super::ip_classifier_expr::{parse_rule, Action, Expr};
-use super::ip_classifier_program::Program;
+use super::ip_classifier_program::{Compiled, Interpreted, Program};
 use crate::{ElementSpec, Ports};
 
 /// IPFilter's configuration: its rules, in order, and the program compiled
-/// from them.
+/// from them; `C` is the program compiled to Rust by a generated pipeline
+/// ([`compiled`](Self::compiled)), if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IPFilter {
+pub struct IPFilter<C = Interpreted> {
     rules: Vec<(Action, Expr)>,
     program: Program,
+    compiled: PhantomData<C>,
 }
 
 impl IPFilter {
@@ -72,10 +75,27 @@ impl IPFilter {
                 };
                 (e, verdict)
             }));
-            Ok(IPFilter { rules, program })
+            Ok(IPFilter {
+                rules,
+                program,
+                compiled: PhantomData,
+            })
         } else {
             Err(ConfigErrors(errors))
         }
+    }
+}
+
+impl<C: Compiled> IPFilter<C> {
+    /// The same element running `D`, its program compiled to Rust;
+    /// refused when `D` was compiled from another program.
+    pub fn compiled<D: Compiled>(self) -> Result<IPFilter<D>, ConfigErrors> {
+        check_compiled::<D>(&self.program)?;
+        Ok(IPFilter {
+            rules: self.rules,
+            program: self.program,
+            compiled: PhantomData,
+        })
     }
 
     /// `(action, pattern)` pairs; the first matching pattern wins.
@@ -95,14 +115,14 @@ impl IPFilter {
     /// [`classify_ether`](Self::classify_ether).
     #[inline]
     pub fn classify(&self, ip: &[u8]) -> Option<usize> {
-        self.program.run(&Headers::ip(ip))
+        self.program.run_with::<C>(&Headers::ip(ip))
     }
 
     /// As [`classify`](Self::classify), for a packet whose link header is
     /// `ether` (destination and source MAC addresses first).
     #[inline]
     pub fn classify_ether(&self, ether: &[u8], ip: &[u8]) -> Option<usize> {
-        self.program.run(&Headers::new(ether, ip))
+        self.program.run_with::<C>(&Headers::new(ether, ip))
     }
 
     /// The smallest number of outputs the rules need (largest output
@@ -119,10 +139,10 @@ impl IPFilter {
     }
 }
 
-impl Element for IPFilter {
+impl<C: Compiled> Element for IPFilter<C> {
     #[inline]
     fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
-        run_on(&self.program, p)
+        run_on::<C>(&self.program, p)
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
