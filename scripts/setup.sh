@@ -5,7 +5,8 @@
 # valgrind: instructions per packet; iproute2: network namespaces;
 # procps: `kill`, which sends `nfc click` its SIGINT in a test;
 # iputils-ping, netcat-openbsd: real clients through the router and the
-# firewall in network namespaces).
+# firewall in network namespaces; qemu-system-x86: the unikernel images,
+# QEMU 10 from bookworm-backports on Debian 12).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 
@@ -33,11 +34,24 @@ for pair in tcpdump:tcpdump valgrind:valgrind ip:iproute2 kill:procps \
     cmd=${pair%%:*} pkg=${pair#*:}
     need "$cmd" || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done
+# QEMU for the images: Debian 12's own is 7.2; its backports suite has 10.x.
+backports=()
+if ! need qemu-system-x86_64; then
+    missing+=(qemu-system-x86)
+    if grep -qs 'VERSION_CODENAME=bookworm' /etc/os-release; then
+        backports=(-t bookworm-backports)
+        if [ "$(id -u)" -eq 0 ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+            printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+                >/etc/apt/sources.list.d/nfc-backports.sources
+        fi
+    fi
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "nfc: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
         exit 1
     fi
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${backports[@]}" "${missing[@]}"
 fi

@@ -21,5 +21,8 @@ for target in x86_64-unknown-none aarch64-unknown-none; do
     cargo build --locked -p nfc-dataplane -p nfc-elements --target "$target"
 done
 
+step "cargo clippy of the x86_64 image crates for x86_64-unknown-none"
+cargo clippy --locked -p nfc-arch-x86_64 -p nfc-platform-kvm --target x86_64-unknown-none -- -D warnings
+
 step "cargo test"
 cargo test --workspace --locked

@@ -136,6 +136,8 @@ enum Command {
 enum PlatArg {
     /// A Linux process (development, tests, benchmarks).
     Linux,
+    /// A single-core x86_64 image (PVH ELF) for KVM/QEMU.
+    Kvm,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -184,6 +186,7 @@ fn main() -> ExitCode {
         } => Input::read(&config).and_then(|input| {
             let plat = match plat {
                 PlatArg::Linux => nfc::codegen::Plat::Linux,
+                PlatArg::Kvm => nfc::codegen::Plat::Kvm,
             };
             let output = output.unwrap_or_else(|| PathBuf::from(&input.stem));
             cli::compile(&input, &cli.defines, plat, emit.as_deref(), &output, color)

@@ -12,7 +12,7 @@ use alloc::rc::Rc;
 
 use crate::batch::Batch;
 use crate::device::{DeviceStats, NetDevice};
-use crate::element::{Context, HandlerError, TaskResult};
+use crate::element::{Console, Context, HandlerError, TaskResult};
 use crate::packet::PacketPool;
 
 /// One configuration, ready to run.
@@ -103,6 +103,35 @@ pub enum Stopped {
     Platform(String),
     /// The round limit given to [`run`] was reached.
     Rounds,
+}
+
+impl Stopped {
+    /// The reason as `nfc: stopped` prints it.
+    pub fn reason(&self) -> &str {
+        match self {
+            Stopped::Elements => "elements",
+            Stopped::Platform(reason) => reason,
+            Stopped::Rounds => "rounds",
+        }
+    }
+}
+
+/// The read handlers whose values [`report_stop`] prints, for every
+/// element that has them.
+const COUNTERS: [&str; 3] = ["count", "drops", "byte_count"];
+
+/// What every platform prints when a configuration stops: `nfc: stopped
+/// <reason>`, then one `element.handler value` line per counter (every
+/// element's `count`, `drops` and `byte_count` read handlers that exist).
+pub fn report_stop(pipeline: &dyn Pipeline, stopped: &Stopped, console: &dyn Console) {
+    console.line(&alloc::format!("nfc: stopped {}", stopped.reason()));
+    for (name, _) in pipeline.elements() {
+        for handler in COUNTERS {
+            if let Ok(value) = pipeline.read(name, handler) {
+                console.line(&alloc::format!("{name}.{handler} {}", value.trim()));
+            }
+        }
+    }
 }
 
 /// The global handlers the poll loop answers itself, as Click's: writing

@@ -29,7 +29,7 @@ use std::process::ExitCode;
 
 use nfc_dataplane::element::Console;
 use nfc_dataplane::packet::PacketPool;
-use nfc_dataplane::pipeline::{self, Driver, Pipeline, Stopped};
+use nfc_dataplane::pipeline::{self, Driver, Pipeline};
 use nfc_elements::standard::control_socket::Endpoint;
 
 pub mod classes;
@@ -150,19 +150,6 @@ pub fn catch_stop_signals() -> std::io::Result<()> {
     sys::catch_stop_signals()
 }
 
-/// The word `nfc: stopped` prints for why the loop stopped.
-pub fn stop_reason(stopped: &Stopped) -> String {
-    match stopped {
-        Stopped::Elements => "elements".into(),
-        Stopped::Platform(reason) => reason.clone(),
-        Stopped::Rounds => "rounds".into(),
-    }
-}
-
-/// The read handlers whose values are printed at the end, for every
-/// element that has them.
-const COUNTERS: [&str; 3] = ["count", "drops", "byte_count"];
-
 /// The configuration's driver scripts (Script, DriverManager), made after
 /// the pipeline.
 pub type Drivers = Vec<Box<dyn Driver>>;
@@ -264,14 +251,7 @@ pub fn run<P: Pipeline>(
         &mut drivers,
         options.max_rounds,
     );
-    console.line(&format!("nfc: stopped {}", stop_reason(&stopped)));
-    for (name, _) in pipeline.elements() {
-        for handler in COUNTERS {
-            if let Ok(value) = pipeline.read(name, handler) {
-                console.line(&format!("{name}.{handler} {}", value.trim()));
-            }
-        }
-    }
+    pipeline::report_stop(&pipeline, &stopped, console);
     drop(drivers);
     drop(pipeline);
     drop(plat);

@@ -1,0 +1,36 @@
+//! nfc's x86_64 machine layer, shared by the kvm and xen images.
+//!
+//! An image is one ELF linked at 1 MiB (`link.ld`) that a hypervisor
+//! enters through its PVH note, the boot ABI of Xen, QEMU, Firecracker and
+//! Cloud Hypervisor: in 32-bit protected mode, paging off, `ebx` holding
+//! the physical address of the `hvm_start_info` ([`pvh`]). The entry
+//! ([`boot`]) identity-maps the first 4 GiB with 2 MiB pages, turns on
+//! SSE (`CR0.MP`, `CR4.OSFXSR`, `CR4.OSXMMEXCPT`: images are built with
+//! `+sse,+sse2`, see DESIGN.md), enters long mode and calls Rust, which
+//! loads the GDT with a TSS, the IDT ([`exceptions`]: a fault prints the
+//! registers on the serial console and stops), starts the heap over the
+//! largest RAM region of the memory map ([`heap`]), and calls the
+//! platform's `nfc_platform_main` with the [`BootInfo`].
+//!
+//! [`serial`] is the 16550 console, [`cpu`] holds port I/O, CPUID, the
+//! TSC (calibrated against the PIT), RDRAND/RDSEED and reset. What needs
+//! the machine compiles only for `target_os = "none"`; the parsing of boot
+//! data is plain code, tested on the host.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+pub mod pvh;
+
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+pub mod boot;
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+pub mod cpu;
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+pub mod exceptions;
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+pub mod heap;
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+pub mod serial;
+
+pub use pvh::BootInfo;

@@ -1,0 +1,184 @@
+//! The KVM image boots: `tests/kvm/count.click` compiled with `--plat
+//! kvm` is an ELF with a PVH note (type 18), loaded at 1 MiB or above,
+//! with no multiboot header; QEMU boots it on microvm (no ACPI), q35 and
+//! pc under TCG, and its serial console shows the ready line, the stop
+//! line and the counters of a configuration that ran to its end. QEMU runs
+//! with `-no-reboot`, so the image's reset at the end makes it exit.
+//! If qemu-system-x86_64 is missing the test fails and names the Debian
+//! package; it never skips.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nfc::cli::{self, Input};
+use nfc::codegen::Plat;
+
+/// The image, built once for every test of this file.
+fn image() -> PathBuf {
+    static IMAGE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    IMAGE
+        .get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let config = root.join("tests/kvm/count.click");
+            let input = Input::read(config.to_str().unwrap()).unwrap();
+            let outcome = cli::load(&input, &[], false);
+            assert!(
+                outcome.ok(),
+                "{}",
+                cli::failure(&input, &outcome.diagnostics, false)
+            );
+            let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("count.kvm");
+            nfc::compile::generate_and_build(
+                &outcome,
+                &input.stem,
+                "tests/kvm/count.click",
+                Plat::Kvm,
+                None,
+                &out,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            out
+        })
+        .clone()
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes(b[at..at + 2].try_into().unwrap())
+}
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+}
+
+#[test]
+fn the_image_is_a_pvh_elf_at_one_mib() {
+    let elf = std::fs::read(image()).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    assert_eq!(elf[4], 2, "ELF64");
+    assert_eq!(u16_at(&elf, 18), 62, "x86_64");
+    let (phoff, phentsize, phnum) = (
+        u64_at(&elf, 32) as usize,
+        u16_at(&elf, 54) as usize,
+        u16_at(&elf, 56) as usize,
+    );
+    let mut pvh_entry = None;
+    let mut lowest_load = u64::MAX;
+    for i in 0..phnum {
+        let ph = &elf[phoff + i * phentsize..][..phentsize];
+        let (kind, offset, paddr, filesz) = (
+            u32_at(ph, 0),
+            u64_at(ph, 8) as usize,
+            u64_at(ph, 24),
+            u64_at(ph, 32) as usize,
+        );
+        match kind {
+            1 => lowest_load = lowest_load.min(paddr),
+            4 => {
+                // notes: namesz, descsz, type, name (padded), desc
+                let notes = &elf[offset..offset + filesz];
+                let mut at = 0;
+                while at + 12 <= notes.len() {
+                    let (namesz, descsz, ty) = (
+                        u32_at(notes, at) as usize,
+                        u32_at(notes, at + 4) as usize,
+                        u32_at(notes, at + 8),
+                    );
+                    let name = &notes[at + 12..at + 12 + namesz];
+                    let desc_at = at + 12 + namesz.div_ceil(4) * 4;
+                    if name == b"Xen\0" && ty == 18 {
+                        pvh_entry = Some(u32_at(notes, desc_at));
+                    }
+                    at = desc_at + descsz.div_ceil(4) * 4;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(lowest_load >= 1 << 20, "loaded at {lowest_load:#x}");
+    let entry = pvh_entry.expect("a Xen note of type 18 (XEN_ELFNOTE_PHYS32_ENTRY)");
+    assert!(u64::from(entry) >= lowest_load, "entry {entry:#x}");
+    // Multiboot 1 and 2 headers sit in the first 8 or 32 KiB of the file.
+    for magic in [0x1BAD_B002u32, 0xE852_50D6] {
+        let found = elf[..elf.len().min(32 * 1024)]
+            .windows(4)
+            .any(|w| w == magic.to_le_bytes());
+        assert!(!found, "a multiboot magic {magic:#x}");
+    }
+}
+
+/// Boots the image on `machine` and returns what its console printed.
+fn boot(machine: &str) -> String {
+    let mut child = Command::new("qemu-system-x86_64")
+        .args(["-M", machine, "-cpu", "max", "-accel", "tcg", "-m", "32M"])
+        .args([
+            "-display",
+            "none",
+            "-no-reboot",
+            "-nodefaults",
+            "-serial",
+            "stdio",
+        ])
+        .arg("-kernel")
+        .arg(image())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run qemu-system-x86_64 ({e}): install the Debian package qemu-system-x86"
+            )
+        });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+        + &String::from_utf8_lossy(&out.stderr)
+}
+
+fn boots_and_runs(machine: &str) {
+    let console = boot(machine);
+    let lines: Vec<&str> = console.lines().collect();
+    let ready = lines.iter().position(|l| *l == "nfc: ready count 0 nics");
+    let stopped = lines.iter().position(|l| *l == "nfc: stopped elements");
+    assert!(
+        ready.is_some() && stopped > ready,
+        "{machine}: no ready and stop lines:\n{console}"
+    );
+    for counter in ["src.count 1000", "c.count 1000", "c.byte_count 60000"] {
+        assert!(
+            lines.contains(&counter),
+            "{machine}: no `{counter}`:\n{console}"
+        );
+    }
+    assert!(
+        !console.contains("fault") && !console.contains("panic"),
+        "{console}"
+    );
+}
+
+#[test]
+fn boots_on_microvm_without_acpi() {
+    boots_and_runs("microvm,acpi=off");
+}
+
+#[test]
+fn boots_on_q35() {
+    boots_and_runs("q35");
+}
+
+#[test]
+fn boots_on_pc() {
+    boots_and_runs("pc");
+}
