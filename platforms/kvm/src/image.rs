@@ -35,11 +35,6 @@ impl Kvm {
         let ticks = cpu::rdtsc().wrapping_sub(self.tsc_at_entry);
         (u128::from(ticks) * 1_000_000_000 / u128::from(self.tsc_hz.max(1))) as u64
     }
-
-    /// The NICs the pipeline uses.
-    pub fn nics(&self) -> usize {
-        self.nics
-    }
 }
 
 impl Platform for Kvm {

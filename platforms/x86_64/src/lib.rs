@@ -5,8 +5,9 @@
 //! Cloud Hypervisor: in 32-bit protected mode, paging off, `ebx` holding
 //! the physical address of the `hvm_start_info` ([`pvh`]). The entry
 //! ([`boot`]) identity-maps the first 4 GiB with 2 MiB pages, turns on
-//! SSE (`CR0.MP`, `CR4.OSFXSR`, `CR4.OSXMMEXCPT`: images are built with
-//! `+sse,+sse2`, see DESIGN.md), enters long mode and calls Rust, which
+//! SSE (`CR0.MP`, `CR4.OSFXSR`, `CR4.OSXMMEXCPT`, for functions that
+//! enable it with `#[target_feature]`; the code itself is built without
+//! it, see DESIGN.md), enters long mode and calls Rust, which
 //! loads the GDT with a TSS, the IDT ([`exceptions`]: a fault prints the
 //! registers on the serial console and stops), starts the heap over the
 //! largest RAM region of the memory map ([`heap`]), and calls the
