@@ -17,12 +17,12 @@ step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 for target in x86_64-unknown-none aarch64-unknown-none; do
-    step "no_std build of elements and dataplane for $target"
-    cargo build --locked -p nfc-dataplane -p nfc-elements --target "$target"
+    step "no_std build of elements, dataplane and the virtio glue for $target"
+    cargo build --locked -p nfc-dataplane -p nfc-elements -p nfc-virtio --target "$target"
 done
 
 step "cargo clippy of the x86_64 image crates for x86_64-unknown-none"
-cargo clippy --locked -p nfc-arch-x86_64 -p nfc-platform-kvm --target x86_64-unknown-none -- -D warnings
+cargo clippy --locked -p nfc-arch-x86_64 -p nfc-virtio -p nfc-platform-kvm --target x86_64-unknown-none -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked

@@ -26,9 +26,9 @@ use std::fmt::Write as _;
 use nfc_dataplane::packet::PacketPool;
 use nfc_dataplane::parse;
 use nfc_dataplane::pipeline::{self, Pipeline};
+use nfc_elements::standard::control_protocol::{read_handler, ReadError};
 use nfc_elements::standard::control_socket::Endpoint;
 use nfc_graph::export;
-use nfc_platform_linux::control::{read_handler, ReadError};
 use nfc_platform_linux::platform::Stderr;
 use nfc_platform_linux::Linux;
 

@@ -11,4 +11,5 @@ pub mod click;
 pub mod codegen;
 pub mod compile;
 pub mod generic;
+pub mod qemu;
 pub mod registry;

@@ -63,12 +63,30 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         emit: Option<PathBuf>,
     },
-    /// Compile a configuration for linux and run it; arguments after `--`
-    /// go to the program (`--dev eth0=tap0`, `--control tcp:41900`).
+    /// Compile a configuration and run it: on linux as a program (arguments
+    /// after `--` go to it: `--dev eth0=tap0`, `--control tcp:41900`); on
+    /// kvm as an image booted in QEMU, its serial console on this terminal
+    /// (arguments after `--` go to QEMU). Ctrl-C stops it cleanly.
     Run {
         /// The configuration file (`-` for standard input).
         config: String,
-        /// Arguments for the program.
+        /// The platform.
+        #[arg(long, value_enum, default_value_t = PlatArg::Linux)]
+        plat: PlatArg,
+        /// kvm: the QEMU machine: microvm (virtio-mmio), q35 or pc (PCI).
+        #[arg(long, default_value = "microvm", value_parser = str::parse::<nfc::qemu::Machine>)]
+        machine: nfc::qemu::Machine,
+        /// kvm: the accelerator, tcg or kvm (default: NFC_ACCEL, else tcg).
+        #[arg(long, value_parser = str::parse::<nfc::qemu::Accel>)]
+        accel: Option<nfc::qemu::Accel>,
+        /// kvm: guest memory in MiB.
+        #[arg(long, default_value_t = 32)]
+        memory: u32,
+        /// kvm: a NIC, eth0 first: `tap:NAME` or `dgram:LOCAL_PORT:REMOTE_PORT`
+        /// (UDP on 127.0.0.1), optionally `,mac=XX:XX:XX:XX:XX:XX`.
+        #[arg(long = "nic", value_name = "SPEC")]
+        nics: Vec<String>,
+        /// Arguments for the program (linux) or QEMU (kvm).
         #[arg(last = true)]
         args: Vec<String>,
     },
@@ -191,7 +209,12 @@ fn main() -> ExitCode {
             let output = output.unwrap_or_else(|| PathBuf::from(&input.stem));
             cli::compile(&input, &cli.defines, plat, emit.as_deref(), &output, color)
         }),
-        Command::Run { config, args } => {
+        Command::Run {
+            config,
+            plat: PlatArg::Linux,
+            args,
+            ..
+        } => {
             return Input::read(&config)
                 .and_then(|input| {
                     let output = std::env::temp_dir().join(format!("nfc-run-{}", input.stem));
@@ -216,6 +239,54 @@ fn main() -> ExitCode {
                     eprint!("{e}");
                     ExitCode::FAILURE
                 });
+        }
+        Command::Run {
+            config,
+            plat: PlatArg::Kvm,
+            machine,
+            accel,
+            memory,
+            nics,
+            args,
+        } => {
+            let run = || -> Result<ExitCode, String> {
+                let input = Input::read(&config)?;
+                let mut vm = nfc::qemu::Vm::new(
+                    std::env::temp_dir().join(format!("nfc-run-{}.kvm", input.stem)),
+                );
+                vm.machine = machine;
+                vm.accel = match accel {
+                    Some(a) => a,
+                    None => nfc::qemu::Accel::from_env()?,
+                };
+                vm.memory_mib = memory;
+                vm.nics = nics
+                    .iter()
+                    .enumerate()
+                    .map(|(i, spec)| nfc::qemu::Nic::parse(spec, i))
+                    .collect::<Result<_, _>>()?;
+                vm.extra = args;
+                let out = cli::compile(
+                    &input,
+                    &cli.defines,
+                    nfc::codegen::Plat::Kvm,
+                    None,
+                    &vm.kernel,
+                    color,
+                )?;
+                eprint!("{out}");
+                eprintln!("nfc: $ {}", vm.command_line());
+                let status = nfc::qemu::run(&vm)?;
+                Ok(if status.success() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                })
+            };
+            return run().unwrap_or_else(|e| {
+                eprintln!("{}", e.trim_end());
+                ExitCode::FAILURE
+            });
         }
         Command::Bench {
             config,

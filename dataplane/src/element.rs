@@ -283,6 +283,90 @@ pub trait Element {
     }
 }
 
+/// Implements [`Element`](crate::element::Element) for a wrapper by
+/// handing every call to its field `.0`: a platform's device elements are
+/// wrappers of the generic runtime in nfc-elements.
+#[macro_export]
+macro_rules! delegate_element {
+    ($wrapper:ty) => {
+        impl $crate::element::Element for $wrapper {
+            #[inline]
+            fn process(
+                &mut self,
+                cx: &$crate::element::Context,
+                input: usize,
+                p: &mut $crate::packet::Packet,
+            ) -> $crate::element::Out {
+                self.0.process(cx, input, p)
+            }
+
+            #[inline]
+            fn push(
+                &mut self,
+                cx: &$crate::element::Context,
+                input: usize,
+                batch: &mut $crate::batch::Batch,
+                others: &mut [$crate::batch::Batch],
+            ) {
+                self.0.push(cx, input, batch, others)
+            }
+
+            #[inline]
+            fn pull(
+                &mut self,
+                cx: &$crate::element::Context,
+                output: usize,
+                max: usize,
+                batch: &mut $crate::batch::Batch,
+            ) {
+                self.0.pull(cx, output, max, batch)
+            }
+
+            #[inline]
+            fn task_wants(&self) -> usize {
+                self.0.task_wants()
+            }
+
+            #[inline]
+            fn run_task(
+                &mut self,
+                cx: &$crate::element::Context,
+                batch: &mut $crate::batch::Batch,
+                others: &mut [$crate::batch::Batch],
+            ) -> $crate::element::TaskResult {
+                self.0.run_task(cx, batch, others)
+            }
+
+            fn has_task(&self) -> bool {
+                self.0.has_task()
+            }
+
+            fn set_ports(&mut self, ninputs: usize, noutputs: usize) {
+                self.0.set_ports(ninputs, noutputs)
+            }
+
+            fn take_call(&mut self) -> Option<($crate::__String, $crate::__String)> {
+                self.0.take_call()
+            }
+
+            fn read_handler(
+                &self,
+                name: &str,
+            ) -> Result<$crate::__String, $crate::element::HandlerError> {
+                self.0.read_handler(name)
+            }
+
+            fn write_handler(
+                &mut self,
+                name: &str,
+                value: &str,
+            ) -> Result<(), $crate::element::HandlerError> {
+                self.0.write_handler(name, value)
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,3 +30,7 @@ pub mod packet;
 pub mod parse;
 pub mod pipeline;
 pub mod router;
+
+/// `String`, for [`delegate_element!`]'s expansion in `std` crates.
+#[doc(hidden)]
+pub use alloc::string::String as __String;

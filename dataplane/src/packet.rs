@@ -391,6 +391,17 @@ impl Packet {
         Some(room)
     }
 
+    /// Extends the data to the end of the buffer, without clearing the
+    /// bytes added, and returns it: for a device that writes a frame of yet
+    /// unknown length into the buffer (trim it with [`take`](Self::take)
+    /// once the length is known).
+    #[inline]
+    pub fn extend_to_end(&mut self) -> &mut [u8] {
+        let s = self.slot_mut();
+        s.tail = BUF_SIZE as u16;
+        &mut s.buf[s.head as usize..]
+    }
+
     /// Removes `n` bytes from the end (Click's `take`), or all of them when
     /// the packet is shorter.
     #[inline]
@@ -582,6 +593,20 @@ mod tests {
         assert_eq!(c.paint(), 0, "and with clear annotations");
         drop((b, c));
         assert_eq!(pool.available(), 2);
+    }
+
+    #[test]
+    fn a_device_fills_the_whole_buffer_then_trims() {
+        let pool = PacketPool::new(1);
+        let mut p = pool.alloc().unwrap();
+        assert!(p.unpull(12), "room for a device header");
+        let room = p.extend_to_end();
+        assert_eq!(room.len(), BUF_SIZE - HEADROOM + 12);
+        room[..16].copy_from_slice(&[7; 16]);
+        p.pull(12);
+        p.take(p.len() - 4);
+        assert_eq!(p.data(), &[7; 4]);
+        assert_eq!(p.headroom(), HEADROOM);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Cross-crate tests live in tests/; this library holds what they share:
 //! [`golden`], the generator of the golden tests' input packets, and
-//! [`filter_gen`], the filter tests' packets and patterns.
+//! [`filter_gen`], the filter tests' packets and patterns; [`vm`], images
+//! booted in QEMU.
 
 pub mod filter_gen;
 pub mod golden;
+pub mod vm;

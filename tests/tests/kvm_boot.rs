@@ -7,40 +7,20 @@
 //! If qemu-system-x86_64 is missing the test fails and names the Debian
 //! package; it never skips.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
-use nfc::cli::{self, Input};
 use nfc::codegen::Plat;
+use nfc::qemu::{Machine, Vm};
+use nfc_tests::vm::{self, Running};
 
 /// The image, built once for every test of this file.
 fn image() -> PathBuf {
-    static IMAGE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    IMAGE
-        .get_or_init(|| {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let config = root.join("tests/kvm/count.click");
-            let input = Input::read(config.to_str().unwrap()).unwrap();
-            let outcome = cli::load(&input, &[], false);
-            assert!(
-                outcome.ok(),
-                "{}",
-                cli::failure(&input, &outcome.diagnostics, false)
-            );
-            let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("count.kvm");
-            nfc::compile::generate_and_build(
-                &outcome,
-                &input.stem,
-                "tests/kvm/count.click",
-                Plat::Kvm,
-                None,
-                &out,
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-            out
-        })
-        .clone()
+    vm::image(
+        env!("CARGO_TARGET_TMPDIR"),
+        "tests/kvm/count.click",
+        Plat::Kvm,
+    )
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
@@ -109,45 +89,17 @@ fn the_image_is_a_pvh_elf_at_one_mib() {
     }
 }
 
-/// Boots the image on `machine` and returns what its console printed.
-fn boot(machine: &str) -> String {
-    let mut child = Command::new("qemu-system-x86_64")
-        .args(["-M", machine, "-cpu", "max", "-accel", "tcg", "-m", "32M"])
-        .args([
-            "-display",
-            "none",
-            "-no-reboot",
-            "-nodefaults",
-            "-serial",
-            "stdio",
-        ])
-        .arg("-kernel")
-        .arg(image())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run qemu-system-x86_64 ({e}): install the Debian package qemu-system-x86"
-            )
-        });
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
-        + &String::from_utf8_lossy(&out.stderr)
+/// Boots the image on `machine` and returns what its console printed
+/// by the time QEMU ended.
+fn boot(machine: Machine) -> String {
+    let mut vm = Vm::new(image());
+    vm.machine = machine;
+    let (console, ended) = Running::start(&vm).finish(Duration::from_secs(120));
+    assert!(ended, "{machine}: QEMU did not end:\n{console}");
+    console
 }
 
-fn boots_and_runs(machine: &str) {
+fn boots_and_runs(machine: Machine) {
     let console = boot(machine);
     let lines: Vec<&str> = console.lines().collect();
     let ready = lines.iter().position(|l| *l == "nfc: ready count 0 nics");
@@ -170,15 +122,15 @@ fn boots_and_runs(machine: &str) {
 
 #[test]
 fn boots_on_microvm_without_acpi() {
-    boots_and_runs("microvm,acpi=off");
+    boots_and_runs(Machine::Microvm);
 }
 
 #[test]
 fn boots_on_q35() {
-    boots_and_runs("q35");
+    boots_and_runs(Machine::Q35);
 }
 
 #[test]
 fn boots_on_pc() {
-    boots_and_runs("pc");
+    boots_and_runs(Machine::Pc);
 }

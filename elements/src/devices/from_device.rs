@@ -8,8 +8,10 @@
 //!
 //! Pushes every frame received on device DEVNAME out output 0, up to BURST
 //! frames each time its task runs. DEVNAME is a logical name: in an image
-//! `ethN` is the Nth NIC found (PCI slot, MMIO address or vif order); on
-//! linux it maps to a host interface with `--dev eth0=tap3` (default: the
+//! `ethN` is the Nth NIC found (PCI bus and slot order; for virtio-mmio,
+//! the order of the kernel command line, which is QEMU's `-device` order;
+//! vif order on Xen), and a MAC address (`52:54:00:12:34:56`) names the
+//! NIC that has it; on linux it maps to a host interface with `--dev eth0=tap3` (default: the
 //! same name). Sets each packet's timestamp, device and packet-type
 //! annotations: broadcast (`ff:ff:ff:ff:ff:ff`), multicast (group bit
 //! set), host (the device's own address) or other host. Frames longer
@@ -54,6 +56,7 @@
 //!   `OUTBOUND` are checked and ignored: nfc uses the platform's own
 //!   driver, and filtering belongs in the configuration (Classifier, IPFilter).
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use nfc_dataplane::args::{Args, ConfigError, ConfigErrors};
 use nfc_dataplane::batch::{Batch, BURST};
@@ -62,7 +65,7 @@ use nfc_dataplane::element::{Context, Element, HandlerError, Out, TaskResult};
 use nfc_dataplane::packet::{Packet, PacketType};
 use nfc_dataplane::parse::{self, ParseError};
 
-use super::{device_name, encap, ipv4_header, Encap};
+use super::{device_name, encap, ipv4_header, Devices, Encap};
 use crate::standard::truncate::set_extra_length;
 use crate::{ElementSpec, Ports};
 
@@ -179,6 +182,22 @@ impl<D: NetDevice> FromDeviceOn<D> {
             burst,
             count: 0,
         }
+    }
+
+    /// FromDevice configured by `config` (its configuration string) on
+    /// `plat`'s device.
+    pub fn open<P: Devices<Device = D>>(plat: &mut P, config: &str) -> Result<Self, String> {
+        let config = FromDevice::configure(config).map_err(|e| format!("FromDevice: {e}"))?;
+        Self::open_configured(plat, config)
+    }
+
+    /// FromDevice configured by `config` on `plat`'s device.
+    pub fn open_configured<P: Devices<Device = D>>(
+        plat: &mut P,
+        config: FromDevice,
+    ) -> Result<Self, String> {
+        let (device, index) = plat.device(&config.devname, config.promisc, false)?;
+        Ok(Self::new(config, device, index))
     }
 
     /// The configuration.

@@ -46,6 +46,7 @@
 use nfc_dataplane::args::ConfigErrors;
 
 use super::from_device::{self, FromDevice, FromDeviceOn};
+use super::Devices;
 use crate::{ElementSpec, Ports};
 
 /// PollDevice's configuration: FromDevice's.
@@ -70,6 +71,16 @@ pub const SPEC: ElementSpec = ElementSpec {
     check: |c| PollDevice::configure(c).map(|_| Ports::DECLARED),
     ..from_device::SPEC
 };
+
+/// PollDevice configured by `config` (its configuration string) on
+/// `plat`'s device: FromDevice's runtime.
+pub fn open<P: Devices>(
+    plat: &mut P,
+    config: &str,
+) -> Result<FromDeviceOn<P::Device>, alloc::string::String> {
+    let config = PollDevice::configure(config).map_err(|e| alloc::format!("PollDevice: {e}"))?;
+    FromDeviceOn::open_configured(plat, config.0)
+}
 
 #[cfg(test)]
 mod tests {

@@ -53,7 +53,7 @@ use nfc_dataplane::device::NetDevice;
 use nfc_dataplane::element::{Context, Element, HandlerError, TaskResult};
 use nfc_dataplane::parse::{self, ParseError};
 
-use super::device_name;
+use super::{device_name, Devices};
 use crate::{ElementSpec, Ports};
 
 /// ToDevice's configuration.
@@ -146,6 +146,14 @@ impl<D: NetDevice> ToDeviceOn<D> {
             reported: false,
             refused_output: false,
         }
+    }
+
+    /// ToDevice configured by `config` (its configuration string) on
+    /// `plat`'s device.
+    pub fn open<P: Devices<Device = D>>(plat: &mut P, config: &str) -> Result<Self, String> {
+        let config = ToDevice::configure(config).map_err(|e| format!("ToDevice: {e}"))?;
+        let (device, _) = plat.device(&config.devname, false, config.allow_nonexistent)?;
+        Ok(Self::new(config, device))
     }
 
     /// The configuration.

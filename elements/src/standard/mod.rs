@@ -17,6 +17,7 @@ pub mod average_counter;
 pub mod check_paint;
 pub mod classifier;
 mod classifier_program;
+pub mod control_protocol;
 pub mod control_socket;
 pub mod counter;
 pub mod discard;

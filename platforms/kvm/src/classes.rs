@@ -1,5 +1,4 @@
-//! The element classes the kvm platform provides itself (none yet: the
-//! virtio-net FromDevice/ToDevice come with the virtio glue).
+//! The element classes the kvm platform provides itself: the devices.
 
 /// Every class the kvm platform provides.
-pub const CLASSES: &[&str] = &[];
+pub const CLASSES: &[&str] = &["FromDevice", "PollDevice", "ToDevice"];

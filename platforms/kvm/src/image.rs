@@ -8,7 +8,11 @@ use alloc::vec::Vec;
 use nfc_arch_x86_64::{cpu, heap, serial, BootInfo};
 use nfc_dataplane::element::Console;
 use nfc_dataplane::packet::{PacketPool, BUF_SIZE};
+use nfc_dataplane::parse::EtherAddress;
 use nfc_dataplane::pipeline::{self, Driver, Pipeline, Platform};
+
+use crate::control::Control;
+use crate::nics::{self, Nic};
 
 /// The serial console, one line at a time.
 pub struct Serial;
@@ -22,14 +26,24 @@ impl Console for Serial {
 
 static CONSOLE: Serial = Serial;
 
-/// The KVM platform: the clock is the TSC, the console the serial port.
+/// The KVM platform: the clock is the TSC, the console the serial port,
+/// the NICs virtio-net.
 pub struct Kvm {
     tsc_hz: u64,
     tsc_at_entry: u64,
-    nics: usize,
+    /// The NICs, `eth0` first.
+    pub(crate) nics: Vec<Nic>,
+    /// The serial console's ControlSocket session and the power button,
+    /// from just before the poll loop starts.
+    control: Option<Control>,
 }
 
 impl Kvm {
+    /// Prints a warning on the console.
+    pub(crate) fn warn(&self, line: &str) {
+        CONSOLE.line(line);
+    }
+
     /// Nanoseconds since the PVH entry.
     fn since_entry(&self) -> u64 {
         let ticks = cpu::rdtsc().wrapping_sub(self.tsc_at_entry);
@@ -47,8 +61,8 @@ impl Platform for Kvm {
         self.since_entry()
     }
 
-    fn poll_control(&mut self, _pipeline: &mut dyn Pipeline) -> Option<String> {
-        None
+    fn poll_control(&mut self, pipeline: &mut dyn Pipeline) -> Option<String> {
+        self.control.as_mut()?.poll(pipeline)
     }
 }
 
@@ -70,10 +84,26 @@ pub fn main<P: Pipeline>(
     let console = &CONSOLE;
     let fits = (boot.heap.1 / POOL_SHARE / BUF_SIZE as u64) as usize;
     let pool = PacketPool::new(pool_size.min(fits).max(64));
+    let nics = match nics::discover(&boot, pool) {
+        Ok(nics) => nics,
+        Err(e) => {
+            console.line(&format!("nfc: {e}"));
+            console.line("nfc: stopped device error");
+            cpu::reset();
+        }
+    };
+    for (i, nic) in nics.iter().enumerate() {
+        console.line(&format!(
+            "nfc: eth{i}: virtio-net {} at {}",
+            EtherAddress(nic.mac),
+            nic.location
+        ));
+    }
     let mut plat = Kvm {
         tsc_hz: boot.tsc_hz,
         tsc_at_entry: boot.tsc_at_entry,
-        nics: 0,
+        nics,
+        control: None,
     };
     let built = build(&mut plat).and_then(|p| Ok((p, drivers()?)));
     let (mut pipeline, mut drivers) = match built {
@@ -93,7 +123,8 @@ pub fn main<P: Pipeline>(
         (used + free) / 1024,
         pool.capacity(),
     ));
-    console.line(&format!("nfc: ready {stem} {} nics", plat.nics));
+    plat.control = Some(Control::new(&boot, console));
+    console.line(&format!("nfc: ready {stem} {} nics", plat.nics.len()));
     let stopped = pipeline::run(&mut pipeline, &mut plat, pool, console, &mut drivers, None);
     pipeline::report_stop(&pipeline, &stopped, console);
     cpu::reset()

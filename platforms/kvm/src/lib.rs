@@ -9,20 +9,25 @@
 //! `nfc: stopped <reason>` and the counters, and resets the machine (QEMU
 //! run with `-no-reboot` then exits).
 //!
-//! Device elements (FromDevice/ToDevice on virtio-net) come with the
-//! virtio glue; until then a configuration with devices does not compile
-//! for kvm (codegen names the elements).
+//! Devices are virtio-net NICs (through `nfc-virtio`), named `eth0`,
+//! `eth1`, … in discovery order or by MAC address; FromDevice, PollDevice
+//! and ToDevice run on them.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
 pub mod classes;
+mod control;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 mod image;
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+mod nics;
 
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub use image::{main, Kvm};
 pub use nfc_arch_x86_64::BootInfo;
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+pub use nics::{FromDevice, PollDevice, ToDevice};
 
 /// Defines the image's `nfc_platform_main` (what the boot code calls)
 /// for a generated pipeline: `entry!("stem", POOL_SIZE, Pipeline::build,

@@ -317,6 +317,23 @@ pub fn stop_requested() -> bool {
     STOP.load(Ordering::Relaxed)
 }
 
+/// Makes `command`'s process a child that the terminal's Ctrl-C does not
+/// reach (a process group of its own), so that its parent decides how it
+/// stops, and that gets SIGTERM when its parent dies, so that it never
+/// outlives it.
+pub fn supervised(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+    // SAFETY: the closure runs in the child between fork and exec and only
+    // calls prctl(2), which is async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM))?;
+            Ok(())
+        });
+    }
+}
+
 /// CLOCK_MONOTONIC, in nanoseconds.
 pub fn monotonic_ns() -> u64 {
     // SAFETY: `timespec` is plain old data; zero is a valid value.

@@ -21,6 +21,7 @@
 
 extern crate alloc;
 
+pub mod acpi;
 pub mod pvh;
 
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
