@@ -134,3 +134,41 @@ fn boots_on_q35() {
 fn boots_on_pc() {
     boots_and_runs(Machine::Pc);
 }
+
+/// Boots the image with `nfc.crash=HOW` on its command line and returns
+/// the console once the image says it stopped.
+fn crash(how: &str, stopped: &str) -> String {
+    let mut vm = Vm::new(image());
+    vm.extra = vec!["-append".into(), format!("nfc.crash={how}")];
+    let mut running = Running::start(&vm);
+    running.wait_for(stopped, Duration::from_secs(60))
+}
+
+#[test]
+fn a_page_fault_prints_the_registers_and_stops() {
+    let console = crash("page-fault", "nfc: stopped fault");
+    assert!(
+        console.contains("nfc: fault: page fault (vector 14, error 0x0) at rip 0x"),
+        "{console}"
+    );
+    // The faulting address, and every general register, are reported.
+    assert!(console.contains("cr2 0x0000001000000000"), "{console}");
+    for reg in ["rax", "rbx", "rsp", "rflags", "r15"] {
+        assert!(console.contains(&format!("{reg} 0x")), "{reg}: {console}");
+    }
+    assert!(!console.contains("nfc: ready"), "{console}");
+}
+
+#[test]
+fn an_invalid_opcode_and_a_panic_are_reported() {
+    let console = crash("invalid-opcode", "nfc: stopped fault");
+    assert!(
+        console.contains("nfc: fault: invalid opcode (vector 6"),
+        "{console}"
+    );
+    let console = crash("panic", "nfc: stopped panic");
+    assert!(
+        console.contains("nfc: panic: ") && console.contains("nfc.crash=panic on the command line"),
+        "{console}"
+    );
+}

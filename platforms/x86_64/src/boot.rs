@@ -225,6 +225,7 @@ extern "C" fn nfc_x86_64_start(start_info: u32) -> ! {
         tsc_hz: cpu::tsc_hz(),
         tsc_at_entry,
     };
+    exceptions::crash_if_asked(&boot.cmdline);
     // SAFETY: the platform crate defines it; it takes the boot info and
     // never returns.
     unsafe { nfc_platform_main(boot) }
