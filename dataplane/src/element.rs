@@ -98,6 +98,11 @@ pub struct Context {
     pub pool: &'static PacketPool,
     /// Where Print, IPPrint and warnings write their lines.
     pub console: &'static dyn Console,
+    /// A random number the platform drew once, at start, from its entropy
+    /// source (RDSEED/RDRAND in x86_64 images, the kernel's on linux):
+    /// the seed of elements' generators (IP IDs, script `$(random)`), so
+    /// that no two runs share them.
+    pub seed: u64,
 }
 
 /// Where elements' messages go: stderr on linux, the serial or PV console
@@ -139,15 +144,19 @@ impl Console for Captured {
     }
 }
 
+/// The seed of [`Context::at`]'s contexts: tests repeat.
+pub const TEST_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
 impl Context {
     /// A context at monotonic and wall-clock time `now` whose console
-    /// discards everything (tests, tools).
+    /// discards everything and whose seed is fixed (tests, tools).
     pub fn at(pool: &'static PacketPool, now: u64) -> Context {
         Context {
             now,
             wall: now,
             pool,
             console: &NullConsole,
+            seed: TEST_SEED,
         }
     }
 }

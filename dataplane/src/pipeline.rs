@@ -43,6 +43,10 @@ pub trait Platform {
     /// Wall-clock time, nanoseconds since the Unix epoch.
     fn wall(&self) -> u64;
 
+    /// A random number from the platform's entropy source, never a
+    /// constant: [`run`] draws one at start for [`Context::seed`].
+    fn entropy(&mut self) -> u64;
+
     /// Called once per round with the pipeline, for control traffic
     /// (ControlSocket connections, console commands, a stop signal);
     /// returns `Some(reason)` to stop.
@@ -163,12 +167,14 @@ pub fn run(
     let mut live = alloc::vec![true; drivers.len()];
     let has_driver = drivers.iter().any(|d| d.is_driver());
     let mut event = DriverEvent::Start;
+    let seed = platform.entropy();
     loop {
         let cx = Context {
             now: platform.now(),
             wall: platform.wall(),
             pool,
             console,
+            seed,
         };
         let mut stop = false;
         for (d, alive) in drivers.iter_mut().zip(&mut live) {

@@ -3,3 +3,6 @@
 src :: InfiniteSource(DATA \<000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000>, LIMIT 1000, BURST 32, STOP true)
     -> c :: Counter
     -> Discard;
+
+// A number from the image's entropy (RDSEED/RDRAND): different each boot.
+Script(print "random $(random 1000000000)");

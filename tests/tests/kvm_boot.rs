@@ -172,3 +172,21 @@ fn an_invalid_opcode_and_a_panic_are_reported() {
         "{console}"
     );
 }
+
+/// The number `count.click`'s Script printed from the seed.
+fn random_line(console: &str) -> String {
+    console
+        .lines()
+        .find(|l| l.starts_with("random "))
+        .unwrap_or_else(|| panic!("no random line:\n{console}"))
+        .to_string()
+}
+
+#[test]
+fn each_boot_draws_its_own_seed() {
+    let first = random_line(&boot(Machine::Microvm));
+    let second = random_line(&boot(Machine::Microvm));
+    let third = random_line(&boot(Machine::Microvm));
+    // Three equal 30-bit draws would be chance once in 10^18.
+    assert!(first != second || second != third, "{first} three times");
+}

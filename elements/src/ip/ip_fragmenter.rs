@@ -185,10 +185,11 @@ impl IPFragmenter {
         })
     }
 
-    /// A fresh IP ID (xorshift32, seeded from the clocks at first use).
+    /// A fresh IP ID (xorshift32, seeded from the platform's entropy at
+    /// first use).
     fn random_id(&mut self, cx: &Context) -> u16 {
         if self.rng == 0 {
-            self.rng = (cx.wall ^ cx.now.rotate_left(32)) as u32 | 1;
+            self.rng = (cx.seed ^ cx.seed >> 32) as u32 | 1;
         }
         self.rng ^= self.rng << 13;
         self.rng ^= self.rng >> 17;
@@ -509,6 +510,7 @@ mod tests {
         let out = Captured::leak();
         let cx = Context {
             console: out,
+            seed: nfc_dataplane::element::TEST_SEED,
             ..harness::cx(pool)
         };
         let mut df = udp(A, B, 1, 2, &[0; 100]);

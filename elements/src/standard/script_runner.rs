@@ -202,7 +202,7 @@ impl Runner {
     fn start(&mut self, env: &mut Env<'_>, script_type: &ScriptType) -> Outcome {
         self.started = true;
         self.waited = alloc::vec![0; env.prog.len()];
-        self.rng = (env.cx.now ^ env.cx.wall.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15) | 1;
+        self.rng = (env.cx.seed ^ env.cx.now.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15) | 1;
         let prog = env.prog;
         for insn in prog {
             if let Instruction::Set {
@@ -1291,6 +1291,7 @@ pub(crate) mod tests {
             wall,
             pool: PacketPool::new(1),
             console,
+            seed: nfc_dataplane::element::TEST_SEED,
         }
     }
 
@@ -1838,6 +1839,9 @@ pub(crate) mod tests {
             }
             fn wall(&self) -> u64 {
                 self.0
+            }
+            fn entropy(&mut self) -> u64 {
+                4
             }
             fn poll_control(&mut self, _p: &mut dyn Pipeline) -> Option<String> {
                 self.0 += 1_000_000;

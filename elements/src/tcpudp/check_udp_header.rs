@@ -134,6 +134,7 @@ mod tests {
         let out = Captured::leak();
         let cx = Context {
             console: out,
+            seed: nfc_dataplane::element::TEST_SEED,
             ..harness::cx(pool)
         };
         let sent = run_push(

@@ -61,6 +61,14 @@ impl Platform for Kvm {
         self.since_entry()
     }
 
+    fn entropy(&mut self) -> u64 {
+        cpu::random_u64().unwrap_or_else(|| {
+            CONSOLE
+                .line("nfc: warning: the CPU has neither RDSEED nor RDRAND; seeding from the TSC");
+            cpu::rdtsc().rotate_left(17) ^ self.since_entry()
+        })
+    }
+
     fn poll_control(&mut self, pipeline: &mut dyn Pipeline) -> Option<String> {
         self.control.as_mut()?.poll(pipeline)
     }

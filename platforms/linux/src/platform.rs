@@ -247,6 +247,12 @@ impl Platform for Linux {
             .map_or(0, |d| d.as_nanos() as u64)
     }
 
+    fn entropy(&mut self) -> u64 {
+        // getrandom(2) fails only on kernels older than 3.17; the clock
+        // then stands in, mixed, and never as a constant.
+        sys::random_u64().unwrap_or_else(|_| self.now().rotate_left(29) ^ self.wall())
+    }
+
     fn poll_control(&mut self, pipeline: &mut dyn Pipeline) -> Option<String> {
         self.rounds += 1;
         if sys::stop_requested() {

@@ -334,6 +334,26 @@ pub fn supervised(command: &mut std::process::Command) {
     }
 }
 
+/// 64 random bits from the kernel (getrandom(2), which blocks only
+/// until the kernel's pool is first seeded, early in boot).
+pub fn random_u64() -> io::Result<u64> {
+    let mut v = [0u8; 8];
+    let mut got = 0;
+    while got < v.len() {
+        // SAFETY: the pointer and length describe the unfilled part of `v`.
+        let n = unsafe { libc::getrandom(v[got..].as_mut_ptr().cast(), v.len() - got, 0) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+            continue;
+        }
+        got += n as usize;
+    }
+    Ok(u64::from_ne_bytes(v))
+}
+
 /// CLOCK_MONOTONIC, in nanoseconds.
 pub fn monotonic_ns() -> u64 {
     // SAFETY: `timespec` is plain old data; zero is a valid value.
