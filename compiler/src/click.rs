@@ -354,6 +354,7 @@ mod tests {
 
     fn router() -> Router {
         let mut r = Router::new();
+        r.set_registry(nfc_elements::REGISTRY);
         for name in ["c1", "c2", "d"] {
             let c = Counter::configure("").unwrap();
             r.add(name, "Counter", Box::new(c), 1, 1, false);

@@ -493,7 +493,27 @@ pub fn generate(
             nodes[i].name, nodes[i].class
         );
     }
-    let _ = writeln!(w, "        ]\n    }}\n}}\n");
+    let _ = writeln!(w, "        ]\n    }}\n");
+
+    // The classes it uses, and their handlers: only theirs are in the
+    // program (the registry stays on the host).
+    let mut classes: Vec<&str> = live.iter().map(|&i| &*nodes[i].class).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    let _ = writeln!(
+        w,
+        "    fn class_handlers(&self, class: &str) -> Option<&'static [&'static str]> {{\n        \
+         match class {{"
+    );
+    for class in &classes {
+        let handlers = nfc_elements::lookup(class).map_or(&[][..], |spec| spec.handlers);
+        let _ = writeln!(w, "            {class:?} => Some(&{handlers:?}),");
+    }
+    let _ = writeln!(w, "            _ => None,\n        }}\n    }}\n");
+    let _ = writeln!(
+        w,
+        "    fn classes(&self) -> Vec<&'static str> {{\n        vec!{classes:?}\n    }}\n}}\n"
+    );
 
     match (shape, plat.target()) {
         (Shape::Program, None) => {

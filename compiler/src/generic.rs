@@ -71,6 +71,7 @@ pub fn build(
     plat: &mut Linux,
 ) -> Result<Generic, Vec<BuildError>> {
     let mut router = Router::new();
+    router.set_registry(nfc_elements::REGISTRY);
     let mut drivers: Drivers = Vec::new();
     let mut errors = Vec::new();
     // Graph index -> router index, for elements with packet code.

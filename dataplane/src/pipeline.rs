@@ -33,6 +33,18 @@ pub trait Pipeline {
 
     /// Every element's name and class, in configuration order.
     fn elements(&self) -> Vec<(&str, &str)>;
+
+    /// The handlers class `class` declares, as its spec lists them
+    /// (`count (read)`, `reset_counts (write)`, `config`), for the classes
+    /// this configuration knows; `None` for others. A generated pipeline
+    /// knows only the classes it uses, so an image carries no other
+    /// class's spec.
+    fn class_handlers(&self, class: &str) -> Option<&'static [&'static str]>;
+
+    /// The element classes this configuration was built with (Click's
+    /// `classes` handler): those it uses in an image, the whole registry
+    /// for the generic runner.
+    fn classes(&self) -> Vec<&'static str>;
 }
 
 /// What the platform gives the poll loop.

@@ -38,18 +38,36 @@ struct Node {
     pull_through: bool,
 }
 
+/// The element registry as [`Pipeline::class_handlers`] and
+/// [`Pipeline::classes`] need it.
+#[derive(Clone, Copy)]
+pub struct Registry {
+    /// The handlers a class declares, `None` for an unknown class.
+    pub handlers: fn(&str) -> Option<&'static [&'static str]>,
+    /// Every class.
+    pub classes: fn() -> Vec<&'static str>,
+}
+
 /// A configuration run by the generic runner.
 #[derive(Default)]
 pub struct Router {
     nodes: Vec<Node>,
     /// Elements with tasks, in configuration order.
     tasks: Vec<usize>,
+    /// Where class facts come from (none: no class is known).
+    registry: Option<Registry>,
 }
 
 impl Router {
     /// An empty configuration.
     pub fn new() -> Router {
         Router::default()
+    }
+
+    /// The registry [`Pipeline::class_handlers`] and [`Pipeline::classes`]
+    /// answer from.
+    pub fn set_registry(&mut self, registry: Registry) {
+        self.registry = Some(registry);
     }
 
     /// Adds an element with `ninputs` inputs and `noutputs` outputs and
@@ -209,6 +227,14 @@ impl Pipeline for Router {
             .iter()
             .map(|n| (n.name.as_str(), n.class.as_str()))
             .collect()
+    }
+
+    fn class_handlers(&self, class: &str) -> Option<&'static [&'static str]> {
+        (self.registry?.handlers)(class)
+    }
+
+    fn classes(&self) -> Vec<&'static str> {
+        self.registry.map(|r| (r.classes)()).unwrap_or_default()
     }
 }
 

@@ -37,6 +37,14 @@ pub fn all() -> impl Iterator<Item = &'static ElementSpec> {
     GROUPS.iter().flat_map(|g| g.iter().copied())
 }
 
+/// The whole registry as the generic runner's
+/// [`Pipeline`](nfc_dataplane::pipeline::Pipeline) answers class questions
+/// from ([`Router::set_registry`](nfc_dataplane::router::Router::set_registry)).
+pub const REGISTRY: nfc_dataplane::router::Registry = nfc_dataplane::router::Registry {
+    handlers: |class| lookup(class).map(|spec| spec.handlers),
+    classes: || all().map(|spec| spec.class).collect(),
+};
+
 /// The spec of the class named `class` (case-sensitive, as in Click).
 pub fn lookup(class: &str) -> Option<&'static ElementSpec> {
     all().find(|s| s.class == class)

@@ -419,7 +419,9 @@ impl Session {
                 }
             }
             Target::Global(_) => Err(Some(HandlerError::NoSuchHandler)),
-            Target::Element(_, class, h) if spec_access(class, h) == Some((true, false)) => {
+            Target::Element(_, class, h)
+                if spec_access(pipeline, class, h) == Some((true, false)) =>
+            {
                 self.reply(code::PERMISSION, &format!("Handler '{full}' read-only"));
                 return;
             }
@@ -456,9 +458,8 @@ impl Session {
             Target::Element(_, _, h) if matches!(h.as_str(), "name" | "class" | "handlers") => {
                 (true, false)
             }
-            Target::Element(name, class, h) => {
-                spec_access(class, h).unwrap_or_else(|| (pipeline.read(name, h).is_ok(), false))
-            }
+            Target::Element(name, class, h) => spec_access(pipeline, class, h)
+                .unwrap_or_else(|| (pipeline.read(name, h).is_ok(), false)),
         };
         let kind = if write { "write" } else { "read" };
         if write && writable && self.read_only {
@@ -504,8 +505,8 @@ pub fn read_handler(pipeline: &dyn Pipeline, full: &str) -> Result<String, ReadE
         Target::Element(name, class, h) => match h.as_str() {
             "name" => Ok(name),
             "class" => Ok(class),
-            "handlers" => Ok(handler_list(&class)),
-            _ if spec_access(&class, &h) == Some((false, true)) => {
+            "handlers" => Ok(handler_list(pipeline, &class)),
+            _ if spec_access(pipeline, &class, &h) == Some((false, true)) => {
                 return Err(ReadError::WriteOnly)
             }
             _ => pipeline.read(&name, &h),
@@ -574,10 +575,11 @@ fn find_element(pipeline: &dyn Pipeline, name: &str) -> Option<(String, String)>
 }
 
 /// Whether handler `handler` of class `class` is (readable, writable), by
-/// the class's spec; `None` when the spec does not list it.
-fn spec_access(class: &str, handler: &str) -> Option<(bool, bool)> {
-    let spec = crate::lookup(class)?;
-    spec.handlers.iter().find_map(|h| {
+/// the class's spec as `pipeline` knows it; `None` when the spec does not
+/// list it.
+fn spec_access(pipeline: &dyn Pipeline, class: &str, handler: &str) -> Option<(bool, bool)> {
+    let handlers = pipeline.class_handlers(class)?;
+    handlers.iter().find_map(|h| {
         let (name, access) = h.split_once(' ')?;
         (name == handler).then_some(match access {
             "(read)" => (true, false),
@@ -588,10 +590,10 @@ fn spec_access(class: &str, handler: &str) -> Option<(bool, bool)> {
 }
 
 /// Click's `handlers` handler: one `name<TAB>flags` line per handler.
-fn handler_list(class: &str) -> String {
+fn handler_list(pipeline: &dyn Pipeline, class: &str) -> String {
     let mut out = String::from("name\tr\nclass\tr\nhandlers\tr\n");
-    if let Some(spec) = crate::lookup(class) {
-        for h in spec.handlers {
+    if let Some(handlers) = pipeline.class_handlers(class) {
+        for h in handlers {
             if let Some((name, access)) = h.split_once(' ') {
                 let flags = match access {
                     "(read)" => "r",
@@ -619,8 +621,8 @@ fn global_read(handler: &str, pipeline: &dyn Pipeline) -> Result<String, Handler
         }
         "classes" => {
             let mut out = String::new();
-            for spec in crate::all() {
-                let _ = writeln!(out, "{}", spec.class);
+            for class in pipeline.classes() {
+                let _ = writeln!(out, "{class}");
             }
             Ok(out)
         }
@@ -637,6 +639,7 @@ mod tests {
 
     fn router() -> Router {
         let mut r = Router::new();
+        r.set_registry(crate::REGISTRY);
         let c = Counter::configure("").unwrap();
         r.add("c", "Counter", Box::new(c), 1, 1, false);
         r

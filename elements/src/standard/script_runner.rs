@@ -1281,6 +1281,14 @@ pub(crate) mod tests {
         fn elements(&self) -> Vec<(&str, &str)> {
             vec![("c", "Counter"), ("x", "Test")]
         }
+
+        fn class_handlers(&self, class: &str) -> Option<&'static [&'static str]> {
+            crate::lookup(class).map(|spec| spec.handlers)
+        }
+
+        fn classes(&self) -> Vec<&'static str> {
+            vec!["Counter"]
+        }
     }
 
     /// A context at monotonic time `now` and wall time `wall`
@@ -1868,6 +1876,12 @@ pub(crate) mod tests {
             fn take_calls(&mut self, _calls: &mut Vec<(String, String)>) {}
             fn elements(&self) -> Vec<(&str, &str)> {
                 self.0.elements()
+            }
+            fn class_handlers(&self, class: &str) -> Option<&'static [&'static str]> {
+                self.0.class_handlers(class)
+            }
+            fn classes(&self) -> Vec<&'static str> {
+                self.0.classes()
             }
         }
         let console = Captured::leak();
