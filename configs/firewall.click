@@ -1,25 +1,55 @@
-// firewall.click -- a two-interface, L2-aware, stateless IPv4 firewall.
-//
-// The firewall is a routed hop between an inside network (eth0) and an
-// upstream link (eth1). It answers ARP for its own addresses, resolves inside
-// hosts with ARP, sends everything bound outside to one upstream router
-// (static next-hop MAC address), answers pings addressed to itself, and
-// filters transit traffic with two IPFilter rule sets:
-//
-//   outbound (eth0 -> eth1): anything sourced from the inside prefix;
-//   inbound  (eth1 -> eth0): return traffic that a stateless filter can
-//            recognise (TCP with ACK set, DNS answers, ICMP replies and
-//            errors), plus SSH, HTTP, HTTPS, DNS and ping to one server.
-//
-// Everything else is counted and dropped. Counters (read them as handlers,
-// e.g. `allowed_in.count`): allowed_in, denied_in, allowed_out, denied_out,
-// bad_ip, ttl_expired.
+// firewall.click -- a two-interface, stateful IPv4 firewall.
 //
 //   inside hosts ---- eth0 [ firewall ] eth1 ---- upstream router ---- Internet
 //
-// Per-customer settings are the defines below; override any of them without
-// editing this file, e.g.
-//   nfc check firewall.click -D SERVER=198.51.100.20 -D OUTSIDE_DEV=eth2
+// The firewall is a routed hop between an inside network (eth0) and an
+// upstream link (eth1). It answers ARP and pings for its own addresses,
+// finds inside hosts and the upstream router ($GATEWAY) with ARP, and
+// filters transit traffic with an allow-list in each direction, default
+// deny:
+//
+//   outbound (eth0 -> eth1): sources in the inside prefix only; web,
+//            DNS, NTP, SSH and ping to anywhere.
+//   inbound  (eth1 -> eth0): SSH, HTTP, HTTPS, DNS and ping to the
+//            published server $SERVER; nothing else opens a connection.
+//
+// Replies need no rules: two flow tables (IPFlowTable) remember the flows
+// each allow-list let through -- `conns` the ones opened from inside,
+// `served` the ones opened to the published server -- and let their
+// return traffic (and the ICMP errors about them) through. An answer
+// that belongs to no flow, such as a TCP SYN-ACK nobody asked for, meets
+// the other direction's allow-list and is denied.
+//
+// Handlers to read (`READ name` on the ControlSocket, or --write/--control
+// on `nfc run`; the counters are also printed when the firewall stops):
+//   allowed_in.count, denied_in.count     packets from outside let in / denied
+//   allowed_out.count, denied_out.count   packets from inside let out / denied
+//   bad_ip.count                          failed CheckIPHeader, both sides
+//   ttl_expired.count                     TTL ran out in transit
+//   inbound.rules, outbound.rules         every rule with the packets it matched
+//   conns.count, conns.flows              flows opened from inside
+//   served.count, served.flows            flows opened to the published server
+//
+// Changing the rules while it runs: READ inbound.config (outbound.config)
+// shows the rule list in force; write a whole new list to the same
+// handler and it replaces the old one at once (and zeroes the per-rule
+// counts), or, if a rule is wrong, is refused with the reason and
+// changes nothing. For example, to publish nothing but SSH and a web
+// server on port 8080:
+//
+//   WRITE inbound.config 1 src net 198.51.100.0/24, allow dst host 198.51.100.10 and (dst tcp port 22 or 8080), 1 all
+//
+// (Mind the parentheses: `and` binds tighter than `or`.) Actions:
+// `allow` lets a packet through (output 0); `1` denies it
+// (output 1, where denied_in/denied_out count it). `deny` also works but
+// drops the packet before the denied_* counters see it. Every packet from
+// the side that opened a flow meets the rules, so a change applies to
+// existing flows at once; the other side's packets keep passing until
+// their flow times out, or WRITE conns.clear (served.clear) forgets it.
+//
+// Per-customer settings are the defines below; override any of them
+// without editing this file, e.g.
+//   nfc check firewall.click -D SERVER=198.51.100.20 -D GATEWAY=203.0.113.254
 
 define(
   $INSIDE_DEV    eth0,               // NIC facing the protected network
@@ -29,8 +59,9 @@ define(
   $INSIDE_MAC    02:00:00:00:00:01,
   $OUTSIDE_IP    203.0.113.2,        // firewall address on the upstream link
   $OUTSIDE_MAC   02:00:00:00:00:02,
-  $UPSTREAM_MAC  02:00:00:00:00:fe,  // MAC address of the upstream router
+  $GATEWAY       203.0.113.1,        // the upstream router (found with ARP)
   $SERVER        198.51.100.10,      // the published server
+  $FLOWS         4096,               // flows each flow table holds
   $QUEUE_LEN     1024                // packets buffered per output NIC
 );
 
@@ -60,31 +91,47 @@ outside -> out_cls;
 
 
 // ---------------------------------------------------------------------------
-// ARP. Inside hosts are resolved by an ARPQuerier; the upstream router has a
-// fixed MAC address ($UPSTREAM_MAC), so the outside path uses EtherEncap and
-// ignores ARP replies.
+// ARP on both sides: a responder for the firewall's own address, and a
+// querier that finds the next hop's Ethernet address. Inside, the next
+// hop is the packet's destination; outside, always the upstream router.
 
-in_arpq :: ARPQuerier($INSIDE_IP, $INSIDE_MAC) -> inside;
+in_arpq  :: ARPQuerier($INSIDE_IP, $INSIDE_MAC) -> inside;
+out_arpq :: ARPQuerier($OUTSIDE_IP, $OUTSIDE_MAC) -> outside;
 
 in_cls[0]  -> ARPResponder($INSIDE_IP $INSIDE_MAC) -> inside;
 in_cls[1]  -> [1]in_arpq;
 in_cls[3]  -> Discard;
 
 out_cls[0] -> ARPResponder($OUTSIDE_IP $OUTSIDE_MAC) -> outside;
-out_cls[1] -> Discard;
+out_cls[1] -> [1]out_arpq;
 out_cls[3] -> Discard;
 
-// The two ways out. to_inside takes the next hop (the packet's destination)
-// from the IP header; to_outside always goes to the upstream router.
 to_inside  :: GetIPAddress(16) -> [0]in_arpq;
-to_outside :: EtherEncap(0x0800, $OUTSIDE_MAC, $UPSTREAM_MAC) -> outside;
+to_outside :: SetIPAddress($GATEWAY) -> [0]out_arpq;
 
 bad_ip      :: Counter -> Discard;   // failed CheckIPHeader
 ttl_expired :: Counter -> Discard;   // TTL reached zero in transit
 
+// Everything let through, and everything denied, each way.
+allowed_out :: Counter -> dt_out :: DecIPTTL -> to_outside;
+allowed_in  :: Counter -> dt_in  :: DecIPTTL -> to_inside;
+dt_out[1] -> ttl_expired;
+dt_in[1]  -> ttl_expired;
+denied_out  :: Counter -> Discard;
+denied_in   :: Counter -> Discard;
+
+// The state: flows opened from inside (input 0: their packets going out,
+// input 1: packets coming in), and flows opened to the published server
+// (input 0: their packets coming in, input 1: packets going out).
+// Output 1 is return traffic; output 2 what is not, for the allow-lists.
+conns  :: IPFlowTable(CAPACITY $FLOWS);
+served :: IPFlowTable(CAPACITY $FLOWS);
+
 
 // ---------------------------------------------------------------------------
-// Traffic from the inside.
+// Traffic from the inside: pings to the firewall are answered, anything
+// else addressed to it is denied; transit traffic is either a reply of a
+// flow to the published server or must pass the outbound allow-list.
 
 in_cls[2] -> Strip(14)
           -> in_chk :: CheckIPHeader
@@ -93,23 +140,30 @@ in_cls[2] -> Strip(14)
                  dst host $INSIDE_IP or dst host $OUTSIDE_IP,
                  -);
 in_chk[1]   -> bad_ip;
-in_local[0] -> ICMPPingResponder -> to_inside;   // ping to the firewall itself
-in_local[1] -> Discard;                          // no other local services
-in_local[2] -> outbound :: IPFilter(
-                 // only our own prefix may leave (anti-spoofing)
-                 allow src net $INSIDE_NET,
-                 // everything else: output 1, counted as denied
-                 1 -);
+in_local[0] -> ICMPPingResponder -> to_inside;
+in_local[1] -> denied_out;
+in_local[2] -> [1]served;
 
-outbound[0] -> allowed_out :: Counter
-            -> dt_out :: DecIPTTL
-            -> to_outside;
-outbound[1] -> denied_out :: Counter -> Discard;
-dt_out[1]   -> ttl_expired;
+served[1] -> allowed_out;
+served[2] -> outbound :: IPFilter(
+                 // Only our own prefix may leave (anti-spoofing).
+                 1 not src net $INSIDE_NET,
+                 allow dst tcp port 80 or 443,     // web
+                 allow dst port 53,                // DNS, UDP and TCP
+                 allow dst udp port 123,           // NTP
+                 allow dst tcp port 22,            // SSH
+                 allow icmp type echo,             // ping
+                 // Default deny (output 1: counted).
+                 1 all);
+outbound[0] -> [0]conns;
+outbound[1] -> denied_out;
+conns[0]    -> allowed_out;
 
 
 // ---------------------------------------------------------------------------
-// Traffic from the outside.
+// Traffic from the outside: the same for the firewall itself; transit
+// traffic is either return traffic of a flow opened from inside or must
+// pass the inbound allow-list.
 
 out_cls[2] -> Strip(14)
            -> out_chk :: CheckIPHeader
@@ -119,37 +173,23 @@ out_cls[2] -> Strip(14)
                   -);
 out_chk[1]   -> bad_ip;
 out_local[0] -> ICMPPingResponder -> to_outside;
-out_local[1] -> Discard;
-out_local[2] -> inbound :: IPFilter(
-                  // Our own prefix never arrives from outside: spoofed.
-                  1 src net $INSIDE_NET,
-                  // Loopback and multicast sources are never legitimate here.
-                  deny src net 127.0.0.0/8 or src net 224.0.0.0/4,
+out_local[1] -> denied_in;
+out_local[2] -> [1]conns;
 
-                  // Return traffic. Without connection state the best a
-                  // filter can do: TCP segments with ACK set (a connection
-                  // cannot be opened with one), answers from DNS servers,
-                  // ICMP echo replies and the errors path-MTU discovery and
-                  // traceroute need.
-                  allow dst net $INSIDE_NET and tcp opt ack,
-                  allow dst net $INSIDE_NET and src udp port 53,
-                  allow dst net $INSIDE_NET and icmp type echo-reply,
-                  allow dst net $INSIDE_NET and icmp type unreachable,
-                  allow dst net $INSIDE_NET and icmp type timeexceeded,
-
-                  // Services published on $SERVER.
-                  allow dst host $SERVER and dst tcp port 22,     // SSH
-                  allow dst host $SERVER and dst tcp port 80,     // HTTP
-                  allow dst host $SERVER and dst tcp port 443,    // HTTPS
-                  allow dst host $SERVER and dst udp port 53,     // DNS
-                  allow dst host $SERVER and dst tcp port 53,     // DNS over TCP
-                  allow dst host $SERVER and icmp type echo,      // ping
-
-                  // Deny the rest (counted on output 1).
-                  1 -);
-
-inbound[0] -> allowed_in :: Counter
-           -> dt_in :: DecIPTTL
-           -> to_inside;
-inbound[1] -> denied_in :: Counter -> Discard;
-dt_in[1]   -> ttl_expired;
+conns[1]  -> allowed_in;
+conns[2]  -> inbound :: IPFilter(
+                 // Our own prefix never arrives from outside: spoofed.
+                 1 src net $INSIDE_NET,
+                 // Neither do these sources.
+                 1 src net 0.0.0.0/8 or src net 127.0.0.0/8 or src net 224.0.0.0/3,
+                 // Services published on $SERVER.
+                 allow dst host $SERVER and (dst tcp port 22 or 80 or 443),  // SSH, web
+                 allow dst host $SERVER and dst port 53,                   // DNS
+                 allow dst host $SERVER and icmp type echo,                // ping
+                 // Path MTU discovery and traceroute for what the server sends.
+                 allow dst host $SERVER and (icmp type unreachable or icmp type timeexceeded),
+                 // Default deny (output 1: counted).
+                 1 all);
+inbound[0] -> [0]served;
+inbound[1] -> denied_in;
+served[0]  -> allowed_in;

@@ -4,9 +4,10 @@
 # override with -D, write each config's element graph as DOT, and compile a
 # benchmark config into a generated pipeline and run it on linux; then run
 # the firewall (`nfc run configs/firewall.click`) on two TAP devices between
-# network namespaces, push allowed and denied traffic through it with ping
-# and nc, stop it with SIGINT and explain the counters it prints. That last
-# part needs root; it cleans up after itself.
+# network namespaces, push allowed and denied traffic through it with ping,
+# nc and hping3, change its rules while it runs through its ControlSocket,
+# stop it with SIGINT and explain the counters it prints. That last part
+# needs root; it cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,7 +54,7 @@ fi
 #   netns nfc-demo-inside      netns nfc-demo-fw            netns nfc-demo-outside
 #   fwin 198.51.100.10 ==TAP== eth0 [ firewall ] eth1 ==TAP== fwout 203.0.113.1
 #   (the published server)   198.51.100.1  203.0.113.2      (the upstream router,
-#                                                            MAC $UPSTREAM_MAC)
+#                                                            $GATEWAY, found by ARP)
 echo
 echo "== The firewall on TAP devices, with real traffic"
 if [ "$(id -u)" -ne 0 ]; then
@@ -62,10 +63,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 fw_ns=nfc-demo-fw in_ns=nfc-demo-inside out_ns=nfc-demo-outside
 fw_log=$(mktemp) fw_pid=
+fw_sock=$(mktemp -u --suffix=.sock)   # the firewall's ControlSocket
 cleanup_firewall() {
     if [ -n "$fw_pid" ]; then kill -KILL "$fw_pid" 2>/dev/null || true; fi
     for ns in "$fw_ns" "$in_ns" "$out_ns"; do ip netns del "$ns" 2>/dev/null || true; done
-    rm -f "$fw_log"
+    rm -f "$fw_log" "$fw_sock"
 }
 trap 'rm -f "$bad"; cleanup_firewall' EXIT
 for ns in "$fw_ns" "$in_ns" "$out_ns"; do
@@ -76,9 +78,9 @@ done
 
 # `ip netns exec` and `nfc run` both replace themselves with the next
 # program, so $! is the firewall's own process: SIGINT goes straight to it.
-echo "\$ nfc run configs/firewall.click -- --dev eth0=fwin --dev eth1=fwout   (in netns $fw_ns)"
+echo "\$ nfc run configs/firewall.click -- --dev eth0=fwin --dev eth1=fwout --control unix:$fw_sock   (in netns $fw_ns)"
 ip netns exec "$fw_ns" "$nfc" run configs/firewall.click -- \
-    --dev eth0=fwin --dev eth1=fwout >"$fw_log" 2>&1 &
+    --dev eth0=fwin --dev eth1=fwout --control "unix:$fw_sock" >"$fw_log" 2>&1 &
 fw_pid=$!
 for _ in $(seq 3000); do   # compiling may take a while the first time: 5 min at most
     grep -q '^nfc: ready' "$fw_log" && break
@@ -94,14 +96,13 @@ sed 's/^/  /' "$fw_log"
 
 # The firewall created both TAP devices; hand their host sides to the
 # namespaces: the protected server inside, the upstream router outside
-# (with the MAC address the firewall sends to, $UPSTREAM_MAC).
+# (the firewall's $GATEWAY, whose Ethernet address it asks for with ARP).
 ip -n "$fw_ns" link set fwin netns "$in_ns"
 ip -n "$fw_ns" link set fwout netns "$out_ns"
 ip -n "$in_ns" addr add 198.51.100.10/24 dev fwin
 ip -n "$in_ns" addr add 10.9.9.9/32 dev fwin          # a spoofed source, for one test
 ip -n "$in_ns" link set fwin up
 ip -n "$in_ns" route add default via 198.51.100.1
-ip -n "$out_ns" link set fwout address 02:00:00:00:00:fe
 ip -n "$out_ns" addr add 203.0.113.1/24 dev fwout
 ip -n "$out_ns" link set fwout up
 ip -n "$out_ns" route add 198.51.100.0/24 via 203.0.113.2
@@ -155,6 +156,26 @@ udp_to() {
     if grep -q "question for port $4" "$got"; then echo passed; else echo blocked; fi
     rm -f "$got"
 }
+# syn_ack_in: does a TCP SYN-ACK from outside that answers no connection
+# (hping3 crafts it) reach the server? tcpdump inside watches for it.
+syn_ack_in() {
+    local seen dump
+    seen=$(mktemp)
+    timeout 4 ip netns exec "$in_ns" tcpdump -l -n -i fwin -c 1 \
+        'tcp src port 443 and dst port 40000' >"$seen" 2>/dev/null &
+    dump=$!
+    sleep 1
+    timeout 5 ip netns exec "$out_ns" hping3 -q -c 3 -i u200000 -S -A -s 443 -k -p 40000 \
+        198.51.100.10 >/dev/null 2>&1 || true
+    wait "$dump" 2>/dev/null || true
+    if grep -q . "$seen"; then echo passed; else echo blocked; fi
+    rm -f "$seen"
+}
+# control LINE...: sends Click ControlSocket commands to the firewall and
+# prints its answers.
+control() {
+    printf '%s\n' "$@" | timeout 5 nc.openbsd -N -U "$fw_sock"
+}
 failures=0
 # verdict EXPECTED GOT WHAT: prints one line; counts the unexpected.
 verdict() {
@@ -171,7 +192,7 @@ echo "Traffic through it (inside: the server 198.51.100.10; outside: 203.0.113.1
 verdict passed "$(ping_from "$out_ns" 203.0.113.2)" \
     "outside pings the firewall itself (the firewall answers)"
 verdict passed "$(ping_from "$in_ns" 203.0.113.1)" \
-    "inside pings outside (out: source in the inside prefix; back: echo reply)"
+    "inside pings outside (the echo replies belong to a flow the firewall recorded)"
 verdict blocked "$(ping_from "$in_ns" -I 10.9.9.9 203.0.113.1)" \
     "inside pings outside from 10.9.9.9, not an inside address (anti-spoofing)"
 verdict passed "$(ping_from "$out_ns" 198.51.100.10)" \
@@ -181,11 +202,36 @@ verdict passed "$(tcp_to "$in_ns" "$out_ns" 198.51.100.10 80)" \
 verdict blocked "$(tcp_to "$in_ns" "$out_ns" 198.51.100.10 23)" \
     "outside → server TCP port 23 (telnet, not published; its listener waits in vain)"
 verdict passed "$(tcp_to "$out_ns" "$in_ns" 203.0.113.1 443)" \
-    "inside → outside TCP port 443 (the answers carry ACK: return traffic)"
+    "inside → outside TCP port 443 (HTTPS; the answers are the flow's return traffic)"
+verdict blocked "$(tcp_to "$out_ns" "$in_ns" 203.0.113.1 8080)" \
+    "inside → outside TCP port 8080 (not on the outbound allow-list)"
+verdict blocked "$(syn_ack_in)" \
+    "outside → server a TCP SYN-ACK that answers no connection (hping3; stateful)"
 verdict passed "$(udp_to "$in_ns" "$out_ns" 198.51.100.10 53)" \
     "outside → server UDP port 53 (DNS, published)"
 verdict blocked "$(udp_to "$in_ns" "$out_ns" 198.51.100.10 161)" \
     "outside → server UDP port 161 (SNMP, not published)"
+
+echo
+echo "Per-rule counters of the inbound allow-list, and the flows it let in:"
+control "READ inbound.rules" "READ served.flows" | sed 's/^/  /'
+echo
+echo "Change the rules while it runs: publish port 8080 on the server."
+verdict blocked "$(tcp_to "$in_ns" "$out_ns" 198.51.100.10 8080)" \
+    "outside → server TCP port 8080, before"
+echo "\$ control 'WRITE inbound.config alow dst tcp port 8080'   (a typo)"
+answer=$(control "WRITE inbound.config alow dst tcp port 8080")
+echo "$answer" | sed 's/^/  /'
+if grep -q "unknown action" <<<"$answer"; then got=refused; else got=accepted; fi
+verdict refused "$got" "a rule list with a mistake; the old rules stay"
+rules='1 src net 198.51.100.0/24, 1 src net 0.0.0.0/8 or src net 127.0.0.0/8 or src net 224.0.0.0/3, allow dst host 198.51.100.10 and (dst tcp port 22 or 80 or 443 or 8080), allow dst host 198.51.100.10 and dst port 53, allow dst host 198.51.100.10 and icmp type echo, allow dst host 198.51.100.10 and (icmp type unreachable or icmp type timeexceeded), 1 all'
+echo "\$ control 'WRITE inbound.config $rules'"
+control "WRITE inbound.config $rules" | sed 's/^/  /'
+verdict passed "$(tcp_to "$in_ns" "$out_ns" 198.51.100.10 8080)" \
+    "outside → server TCP port 8080, after"
+verdict blocked "$(tcp_to "$in_ns" "$out_ns" 198.51.100.10 23)" \
+    "outside → server TCP port 23, still not published"
+control "READ inbound.rules" | sed 's/^/  /'
 
 echo
 echo "Stop it with SIGINT; it prints its counters:"
@@ -200,11 +246,14 @@ fw_pid=
 sed -n '/^nfc: stopped/,$p' "$fw_log" | grep -E '^nfc: stopped|^(allowed|denied)_(in|out)\.count|^(bad_ip|ttl_expired)\.count|^(inside|outside)/.*Device.*count' | sed 's/^/  /'
 counter() { sed -n "s/^$1\\.count //p" "$fw_log"; }
 echo
-echo "What happened: the firewall answered ARP and pings for its own addresses;"
-echo "it let $(counter allowed_out) packets out of the inside network and $(counter allowed_in) in (return"
-echo "traffic, and ping, HTTP and DNS to the published server); it dropped and"
-echo "counted $(counter denied_in) packets from outside to ports that are not published (telnet,"
-echo "SNMP) and $(counter denied_out) from the inside whose source is not an inside address."
+echo "What happened: the firewall answered ARP and pings for its own addresses"
+echo "and found the upstream router with ARP; it let $(counter allowed_out) packets out of the inside"
+echo "network (new flows its outbound allow-list allows, and the published"
+echo "server's answers) and $(counter allowed_in) in (the return traffic of flows it recorded, and"
+echo "ping, HTTP, DNS and, once the rules changed, port 8080 to the published"
+echo "server); it dropped and counted $(counter denied_in) packets from outside (unpublished ports,"
+echo "the SYN-ACK of no connection) and $(counter denied_out) from inside (a spoofed source, a port"
+echo "not on the outbound allow-list)."
 if [ "$failures" -ne 0 ]; then
     echo "nfc: $failures of the checks above did not go as expected" >&2
     exit 1

@@ -108,6 +108,7 @@ classes! {
     IPClassifier => ip::ip_classifier::IPClassifier,
     IPEncap => ip::ip_encap::IPEncap,
     IPFilter => ip::ip_filter::IPFilter,
+    IPFlowTable => ip::ip_flow_table::IPFlowTable,
     IPFragmenter => ip::ip_fragmenter::IPFragmenter,
     IPGWOptions => ip::ip_gw_options::IPGWOptions,
     IPPrint => ip::ip_print::IPPrint,

@@ -302,7 +302,7 @@ fn icmp(ip: &Ip, kind: Icmpv4Type, data: &[u8]) -> Vec<u8> {
 }
 
 /// An Ethernet frame.
-fn ether(dst: [u8; 6], src: [u8; 6], ethertype: u16, payload: &[u8]) -> Vec<u8> {
+pub fn ether(dst: [u8; 6], src: [u8; 6], ethertype: u16, payload: &[u8]) -> Vec<u8> {
     let mut f = Vec::with_capacity(14 + payload.len());
     f.extend_from_slice(&dst);
     f.extend_from_slice(&src);
@@ -317,7 +317,7 @@ fn ether_ip(packet: &[u8]) -> Vec<u8> {
 }
 
 /// An ARP packet (IPv4 over Ethernet): `op` 1 request, 2 reply.
-fn arp(op: u16, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
+pub fn arp(op: u16, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
     ArpPacket::from(ArpEthIpv4Packet {
         operation: ArpOperation(op),
         sender_mac: sha,

@@ -1,8 +1,9 @@
 //! Cross-crate tests live in tests/; this library holds what they share:
 //! [`golden`], the generator of the golden tests' input packets, and
 //! [`filter_gen`], the filter tests' packets and patterns; [`vm`], images
-//! booted in QEMU.
+//! booted in QEMU; [`netns`], network namespaces for real clients.
 
 pub mod filter_gen;
 pub mod golden;
+pub mod netns;
 pub mod vm;

@@ -73,8 +73,21 @@ pub struct Running {
 impl Running {
     /// Boots `vm`.
     pub fn start(vm: &Vm) -> Running {
-        let mut child = vm
-            .command()
+        Running::spawn(vm, vm.command())
+    }
+
+    /// Boots `vm` in network namespace `ns` (`ip netns exec`), where its
+    /// TAP devices are made.
+    pub fn start_in(ns: &str, vm: &Vm) -> Running {
+        let mut command = std::process::Command::new("ip");
+        command
+            .args(["netns", "exec", ns, nfc::qemu::QEMU])
+            .args(vm.args());
+        Running::spawn(vm, command)
+    }
+
+    fn spawn(vm: &Vm, mut command: std::process::Command) -> Running {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

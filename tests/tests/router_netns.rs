@@ -40,16 +40,16 @@
 //! deadline; the namespaces and the router process are removed even when
 //! a check fails.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use nfc::cli::{self, Input};
 use nfc::codegen::Plat;
+use nfc_tests::netns::{
+    counters, in_ns, ip, ping, read, require_tools, run_in, wait_exit, wait_for, Background, Scene,
+};
 
 /// The `-D` overrides the router is compiled with.
 const DEFINES: &[(&str, &str)] = &[
@@ -81,149 +81,6 @@ const TOOLS: &[(&str, &str)] = &[
     ("tcpdump", "tcpdump"),
     ("timeout", "coreutils"),
 ];
-
-/// Fails, naming the Debian package, when a command the test needs is
-/// not installed.
-fn require_tools() {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
-        .chain(["/usr/sbin".into(), "/sbin".into()])
-        .collect();
-    let missing: Vec<String> = TOOLS
-        .iter()
-        .filter(|(cmd, _)| !dirs.iter().any(|d| d.join(cmd).is_file()))
-        .map(|(cmd, pkg)| format!("`{cmd}` (Debian package {pkg})"))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "the router test needs {}: run scripts/setup.sh as root",
-        missing.join(", ")
-    );
-}
-
-/// Runs `ip args…`, failing loudly when it cannot.
-fn ip(args: &[&str]) -> String {
-    let out = Command::new("ip").args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run `ip` ({e}): the test needs iproute2's `ip` command")
-    });
-    assert!(
-        out.status.success(),
-        "ip {}: {}(the test needs root to create network namespaces)",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A command run inside network namespace `ns`, killed after `secs`
-/// seconds if it has not finished (coreutils' `timeout`).
-fn in_ns(ns: &str, secs: u32, args: &[&str]) -> Command {
-    let mut c = Command::new("timeout");
-    c.args(["-k", "2", &secs.to_string(), "ip", "netns", "exec", ns])
-        .args(args);
-    c
-}
-
-/// Runs `args` in `ns` to completion (at most `secs` seconds) and returns
-/// its output.
-fn run_in(ns: &str, secs: u32, args: &[&str]) -> Output {
-    in_ns(ns, secs, args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {args:?} in {ns}: {e}"))
-}
-
-/// `ping -n -c COUNT -W 2 EXTRA… DST` in `ns`; its standard output.
-fn ping(ns: &str, count: u32, extra: &[&str], dst: &str) -> String {
-    let count = count.to_string();
-    let mut args = vec!["ping", "-n", "-c", &count, "-i", "0.2", "-W", "2"];
-    args.extend_from_slice(extra);
-    args.push(dst);
-    let out = run_in(ns, 20, &args);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Polls `ready` every 20 ms until it holds; fails with `what` after
-/// `secs` seconds.
-fn wait_for(what: &str, secs: u64, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !ready() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Waits at most `secs` seconds for `child` to exit.
-fn wait_exit(child: &mut Child, what: &str, secs: u64) -> std::process::ExitStatus {
-    let mut status = None;
-    wait_for(&format!("{what} to exit"), secs, || {
-        status = child.try_wait().expect("try_wait");
-        status.is_some()
-    });
-    status.expect("exited")
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_default()
-}
-
-/// The network namespaces and scratch directory of one run, removed on
-/// drop.
-struct Scene {
-    router: String,
-    left: String,
-    right: String,
-    dir: PathBuf,
-}
-
-impl Scene {
-    fn new() -> Scene {
-        let id = std::process::id();
-        let dir = std::env::temp_dir().join(format!("nfc-router-netns-{id}"));
-        std::fs::create_dir_all(&dir).expect("scratch directory");
-        let scene = Scene {
-            router: format!("nfc-rt-{id}"),
-            left: format!("nfc-left-{id}"),
-            right: format!("nfc-right-{id}"),
-            dir,
-        };
-        for ns in [&scene.router, &scene.left, &scene.right] {
-            ip(&["netns", "add", ns]);
-            ip(&["-n", ns, "link", "set", "lo", "up"]);
-        }
-        scene
-    }
-
-    /// Moves TAP `tap` from the router's namespace into `ns`, gives it
-    /// `addr`/24 and a default route through `gateway`.
-    fn attach(&self, tap: &str, ns: &str, addr: &str, gateway: &str) {
-        ip(&["-n", &self.router, "link", "set", tap, "netns", ns]);
-        ip(&["-n", ns, "addr", "add", &format!("{addr}/24"), "dev", tap]);
-        ip(&["-n", ns, "link", "set", tap, "up"]);
-        ip(&["-n", ns, "route", "add", "default", "via", gateway]);
-    }
-}
-
-impl Drop for Scene {
-    fn drop(&mut self) {
-        for ns in [&self.router, &self.left, &self.right] {
-            let _ = Command::new("ip")
-                .args(["netns", "del", ns])
-                .stderr(Stdio::null())
-                .status();
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// A process running in the background, killed on drop if still running.
-struct Background(Child);
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Compiles the router with [`DEFINES`] into `out`.
 fn compile_router(out: &Path) {
@@ -269,21 +126,15 @@ fn transfer(scene: &Scene, from: &str, to: &str, to_addr: &str, port: u16, data:
     std::fs::read(&received).expect("received data")
 }
 
-/// The counters the router printed after `nfc: stopped`: `name.handler`
-/// to value.
-fn counters(log: &str) -> BTreeMap<String, u64> {
-    log.lines()
-        .skip_while(|l| !l.starts_with("nfc: stopped"))
-        .skip(1)
-        .filter_map(|l| l.split_once(' '))
-        .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
-        .collect()
-}
-
 #[test]
 fn router_forwards_between_namespaces() {
-    require_tools();
-    let scene = Scene::new();
+    require_tools(TOOLS, "router");
+    let scene = Scene::new("router-netns", &["rt", "left", "right"]);
+    let (router_ns, left, right) = (
+        scene.names[0].as_str(),
+        scene.names[1].as_str(),
+        scene.names[2].as_str(),
+    );
     let program = scene.dir.join("router");
     compile_router(&program);
 
@@ -291,7 +142,7 @@ fn router_forwards_between_namespaces() {
     let log_path = scene.dir.join("router.log");
     let mut router = Background(
         Command::new("ip")
-            .args(["netns", "exec", &scene.router])
+            .args(["netns", "exec", router_ns])
             .arg(&program)
             .args(["--dev", &format!("eth0={LEFT_TAP}")])
             .args(["--dev", &format!("eth1={RIGHT_TAP}")])
@@ -303,9 +154,20 @@ fn router_forwards_between_namespaces() {
     wait_for("`nfc: ready router 2 nics`", 10, || {
         read(&log_path).contains("nfc: ready router 2 nics")
     });
-    scene.attach(LEFT_TAP, &scene.left, LEFT_HOST, ROUTER_LEFT);
-    scene.attach(RIGHT_TAP, &scene.right, RIGHT_HOST, ROUTER_RIGHT);
-    let (left, right) = (scene.left.as_str(), scene.right.as_str());
+    scene.attach(
+        router_ns,
+        LEFT_TAP,
+        left,
+        &format!("{LEFT_HOST}/24"),
+        ROUTER_LEFT,
+    );
+    scene.attach(
+        router_ns,
+        RIGHT_TAP,
+        right,
+        &format!("{RIGHT_HOST}/24"),
+        ROUTER_RIGHT,
+    );
 
     // Ping across: every request answered, one hop on the way back.
     let out = ping(left, 3, &[], RIGHT_HOST);

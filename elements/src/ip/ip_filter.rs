@@ -15,7 +15,16 @@
 //! have their IP header annotation set (CheckIPHeader or MarkIPHeader).
 //!
 //! ## Handlers
-//! - `program` (read) — the compiled classification program.
+//! - `program` (read) — the compiled classification program (its verdicts
+//!   are rule numbers).
+//! - `config` (read/write) — the rules. Writing replaces them while the
+//!   element runs: the new rules are checked as at configure time, and a
+//!   set with an error, or one that names an output the element does not
+//!   have, is refused (the write fails, the old rules stay).
+//! - `rules` (read) — one line per rule: its number, the packets it
+//!   matched and the rule as written; then the packets no rule matched.
+//!   These are the per-rule counters of a firewall.
+//! - `reset_counts` (write) — zero those counts.
 //!
 //! ## Examples
 //! ```click
@@ -29,29 +38,38 @@
 //! - As for IPClassifier: no AddressInfo names or `/etc/services` names.
 //! - Click's `deny` warns on elements with several outputs; nfc treats it
 //!   as `drop` silently.
+//! - Writing `config` works as in Click (IPFilter can live-reconfigure
+//!   there too; a bad rule set leaves the old one). It also zeroes the
+//!   per-rule counts. The `rules` and `reset_counts` handlers are nfc
+//!   additions. In a generated pipeline, whose program is compiled to
+//!   Rust, the element runs the interpreter after a write that changes
+//!   the program, as fast as the generic runner.
 
+use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 use nfc_dataplane::args::{split, ConfigErrors};
-
-use alloc::string::{String, ToString};
+use nfc_dataplane::batch::Batch;
 use nfc_dataplane::element::{Context, Element, HandlerError, Out};
 use nfc_dataplane::packet::Packet;
 
-use super::ip_classifier::{check_compiled, run_on};
+use super::ip_classifier::{invalid, RuleTable};
 use super::ip_classifier_eval::Headers;
 use super::ip_classifier_expr::{parse_rule, Action, Expr};
 use super::ip_classifier_program::{Compiled, Interpreted, Program};
 use crate::{ElementSpec, Ports};
 
-/// IPFilter's configuration: its rules, in order, and the program compiled
-/// from them; `C` is the program compiled to Rust by a generated pipeline
-/// ([`compiled`](Self::compiled)), if any.
+/// IPFilter's configuration: its rules, in order, the program compiled
+/// from them and what each rule has matched; `C` is the program compiled
+/// to Rust by a generated pipeline ([`compiled`](Self::compiled)), if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IPFilter<C = Interpreted> {
     rules: Vec<(Action, Expr)>,
-    program: Program,
+    table: RuleTable,
+    /// The outputs the element has (at least what the rules name).
+    noutputs: usize,
     compiled: PhantomData<C>,
 }
 
@@ -59,30 +77,33 @@ impl IPFilter {
     /// Parses `ACTION PATTERN, ...`, reporting every bad rule, and compiles
     /// the rules.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
+        let args = split(config);
         let mut rules = Vec::new();
         let mut errors = Vec::new();
-        for arg in split(config) {
-            match parse_rule(&arg, config) {
+        for arg in &args {
+            match parse_rule(arg, config) {
                 Ok(r) => rules.push(r),
                 Err(e) => errors.push(e),
             }
         }
-        if errors.is_empty() {
-            let program = Program::compile(rules.iter().map(|(a, e)| {
-                let verdict = match a {
-                    Action::Output(n) => Some(*n as usize),
-                    Action::Drop => None,
-                };
-                (e, verdict)
-            }));
-            Ok(IPFilter {
-                rules,
-                program,
-                compiled: PhantomData,
-            })
-        } else {
-            Err(ConfigErrors(errors))
+        if !errors.is_empty() {
+            return Err(ConfigErrors(errors));
         }
+        let outputs = rules
+            .iter()
+            .map(|(a, _)| match a {
+                Action::Output(n) => Some(*n as usize),
+                Action::Drop => None,
+            })
+            .collect();
+        let mut f = IPFilter {
+            table: RuleTable::new(config, &args, rules.iter().map(|(_, e)| e), outputs),
+            rules,
+            noutputs: 0,
+            compiled: PhantomData,
+        };
+        f.noutputs = f.min_noutputs();
+        Ok(f)
     }
 }
 
@@ -90,10 +111,10 @@ impl<C: Compiled> IPFilter<C> {
     /// The same element running `D`, its program compiled to Rust;
     /// refused when `D` was compiled from another program.
     pub fn compiled<D: Compiled>(self) -> Result<IPFilter<D>, ConfigErrors> {
-        check_compiled::<D>(&self.program)?;
         Ok(IPFilter {
+            table: self.table.compiled::<D>()?,
             rules: self.rules,
-            program: self.program,
+            noutputs: self.noutputs,
             compiled: PhantomData,
         })
     }
@@ -103,9 +124,10 @@ impl<C: Compiled> IPFilter<C> {
         &self.rules
     }
 
-    /// The compiled program (what the `program` handler shows).
+    /// The compiled program (what the `program` handler shows); its
+    /// verdicts are rule numbers.
     pub fn program(&self) -> &Program {
-        &self.program
+        self.table.program()
     }
 
     /// The output for the packet whose IPv4 header starts `ip` (the rest of
@@ -115,14 +137,14 @@ impl<C: Compiled> IPFilter<C> {
     /// [`classify_ether`](Self::classify_ether).
     #[inline]
     pub fn classify(&self, ip: &[u8]) -> Option<usize> {
-        self.program.run_with::<C>(&Headers::ip(ip))
+        self.table.classify::<C>(&Headers::ip(ip))
     }
 
     /// As [`classify`](Self::classify), for a packet whose link header is
     /// `ether` (destination and source MAC addresses first).
     #[inline]
     pub fn classify_ether(&self, ether: &[u8], ip: &[u8]) -> Option<usize> {
-        self.program.run_with::<C>(&Headers::new(ether, ip))
+        self.table.classify::<C>(&Headers::new(ether, ip))
     }
 
     /// The smallest number of outputs the rules need (largest output
@@ -137,18 +159,56 @@ impl<C: Compiled> IPFilter<C> {
             .max()
             .unwrap_or(0)
     }
+
+    /// Packets that rule `n` matched since the element started or its
+    /// counts were reset (`n` = the number of rules: packets no rule
+    /// matched).
+    pub fn matched(&self, n: usize) -> u64 {
+        self.table.hits(n)
+    }
+
+    /// Replaces the rules with those of `config` while the element runs
+    /// (the `config` handler). As in Click, a rule may not name an output
+    /// the element does not have. On error nothing changes.
+    pub fn reconfigure(&mut self, config: &str) -> Result<(), HandlerError> {
+        let new = IPFilter::configure(config).map_err(invalid)?;
+        if new.min_noutputs() > self.noutputs {
+            return Err(HandlerError::Invalid(format!(
+                "a rule sends to output {}, but the element has {} output{}",
+                new.min_noutputs() - 1,
+                self.noutputs,
+                if self.noutputs == 1 { "" } else { "s" }
+            )));
+        }
+        self.rules = new.rules;
+        self.table = new.table.replacing::<C>();
+        Ok(())
+    }
 }
 
 impl<C: Compiled> Element for IPFilter<C> {
     #[inline]
     fn process(&mut self, _cx: &Context, _input: usize, p: &mut Packet) -> Out {
-        run_on::<C>(&self.program, p)
+        self.table.process::<C>(p)
+    }
+
+    #[inline]
+    fn push(&mut self, _cx: &Context, _input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        self.table.push::<C>(batch, others);
+    }
+
+    fn set_ports(&mut self, _ninputs: usize, noutputs: usize) {
+        self.noutputs = noutputs;
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        self.table.read_handler(name)
+    }
+
+    fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
         match name {
-            "program" => Ok(self.program.to_string()),
-            _ => Err(HandlerError::NoSuchHandler),
+            "config" => self.reconfigure(value),
+            _ => self.table.write_handler(name),
         }
     }
 }
@@ -160,7 +220,12 @@ pub const SPEC: ElementSpec = ElementSpec {
     processing: "h/h",
     flow_code: "x/x",
     keywords: &[],
-    handlers: &["program (read)"],
+    handlers: &[
+        "program (read)",
+        "config (read/write)",
+        "rules (read)",
+        "reset_counts (write)",
+    ],
     summary: "filters IP packets by contents",
     source: include_str!("ip_filter.rs"),
     check: |c| {
@@ -356,5 +421,185 @@ mod tests {
         assert!(on_port(&sent, 1).iter().all(|s| port(s) == 67));
         assert_eq!(sent.len(), 7 + 7 - 2, "{sent:?}");
         assert_eq!(f.read_handler("program"), Ok(f.program().to_string()));
+    }
+
+    /// Packets with their network header set, from IP packets `ips`.
+    fn marked(pool: &'static nfc_dataplane::packet::PacketPool, ips: &[Vec<u8>]) -> Vec<Packet> {
+        ips.iter()
+            .map(|ip| {
+                let mut p = pool.alloc_with(ip).unwrap();
+                p.set_network_header(0, 20);
+                p
+            })
+            .collect()
+    }
+
+    /// The count column of each line of a `rules` report.
+    fn counts(report: &str) -> Vec<u64> {
+        report
+            .lines()
+            .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn counts_packets_per_rule() {
+        use crate::harness::{self, run_process};
+        let cfg = "allow udp dst port 53, // DNS\n 1 tcp, drop icmp, allow udp";
+        let mut f = IPFilter::configure(cfg).unwrap();
+        f.set_ports(1, 2);
+        let pool = harness::pool();
+        let cx = harness::cx(pool);
+        let ips = [
+            Pkt::udp(1000, 53).bytes(),
+            Pkt::tcp(1, 80, 0x02).bytes(),
+            Pkt::tcp(1, 22, 0x02).bytes(),
+            Pkt::icmp(8, 0).bytes(),
+            Pkt::udp(1000, 54).bytes(),
+            Pkt::ip(47, b"gre").bytes(),
+            Pkt::udp(1000, 53).bytes(),
+        ];
+        let sent = run_process(&mut f, &cx, 0, marked(pool, &ips), 2);
+        let ports: Vec<usize> = sent.iter().map(|s| s.port).collect();
+        assert_eq!(ports, [0, 1, 1, 0, 0]);
+        let report = f.read_handler("rules").unwrap();
+        assert_eq!(counts(&report), [2, 2, 1, 1, 1], "{report}");
+        let lines: Vec<&str> = report.lines().collect();
+        assert!(lines[0].ends_with("  allow udp dst port 53"), "{report}");
+        assert!(lines[1].ends_with("  1 tcp"), "{report}");
+        assert!(lines[4].ends_with("(no rule matched: dropped)"), "{report}");
+        assert_eq!((f.matched(0), f.matched(4), f.matched(9)), (2, 1, 0));
+        // the batch path counts the same
+        let mut g = IPFilter::configure(cfg).unwrap();
+        let _ = harness::run_push(&mut g, &cx, 0, marked(pool, &ips), 2);
+        assert_eq!(g.read_handler("rules"), Ok(report));
+        f.write_handler("reset_counts", "").unwrap();
+        assert_eq!(counts(&f.read_handler("rules").unwrap()), [0; 5]);
+        assert_eq!(
+            f.write_handler("reset", ""),
+            Err(HandlerError::NoSuchHandler)
+        );
+    }
+
+    #[test]
+    fn config_write_replaces_the_rules() {
+        let cfg = "allow udp, 1 tcp, deny all";
+        let mut f = IPFilter::configure(cfg).unwrap();
+        f.set_ports(1, 2);
+        let (udp, tcp, icmp) = (
+            Pkt::udp(1, 2).bytes(),
+            Pkt::tcp(1, 2, 0).bytes(),
+            Pkt::icmp(8, 0).bytes(),
+        );
+        assert_eq!(f.read_handler("config").unwrap(), cfg);
+        let before = f.clone();
+
+        // bad rules: refused, nothing changes
+        let refusal = |f: &mut IPFilter, rules: &str| match f.write_handler("config", rules) {
+            Err(HandlerError::Invalid(msg)) => msg,
+            r => panic!("{rules}: {r:?}"),
+        };
+        let msg = refusal(&mut f, "allow udp, permit tcp");
+        assert!(
+            msg.starts_with("unknown action 'permit' (at 11..17)"),
+            "{msg}"
+        );
+        let msg = refusal(&mut f, "allow udp, 2 tcp");
+        assert!(
+            msg.contains("output 2") && msg.contains("2 outputs"),
+            "{msg}"
+        );
+        assert_eq!(f, before);
+
+        // good rules: classification, config and counts follow them
+        let pool = harness_pool();
+        for ip in [&udp, &tcp] {
+            let mut p = pool.alloc_with(ip).unwrap();
+            p.set_network_header(0, 20);
+            let _ = f.process(&Context::at(pool, 0), 0, &mut p);
+        }
+        assert_eq!(counts(&f.read_handler("rules").unwrap()), [1, 1, 0, 0]);
+        f.write_handler("config", "1 udp, allow icmp").unwrap();
+        assert_eq!(f.read_handler("config").unwrap(), "1 udp, allow icmp");
+        assert_eq!(
+            [f.classify(&udp), f.classify(&tcp), f.classify(&icmp)],
+            [Some(1), None, Some(0)]
+        );
+        assert_eq!(counts(&f.read_handler("rules").unwrap()), [0, 0, 0]);
+        assert_eq!(f.rules().len(), 2);
+        // back to the first rules
+        f.write_handler("config", cfg).unwrap();
+        assert_eq!(f.classify(&tcp), Some(1));
+        // an element with one output refuses rules for output 1
+        let mut one = IPFilter::configure("allow all").unwrap();
+        one.set_ports(1, 1);
+        assert!(one.write_handler("config", "1 tcp").is_err());
+        assert!(one.write_handler("config", "allow tcp, deny all").is_ok());
+        assert_eq!(
+            one.write_handler("program", ""),
+            Err(HandlerError::NoSuchHandler)
+        );
+    }
+
+    /// Compiled code that answers "rule 0" for every packet: it stands
+    /// for a generated pipeline's code, compiled from the rules the
+    /// element was configured with.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct RuleZero;
+
+    impl Compiled for RuleZero {
+        const PROGRAM: &'static str = "rule zero";
+
+        fn run(_: &Headers) -> Option<Option<usize>> {
+            Some(Some(0))
+        }
+    }
+
+    #[test]
+    fn after_a_config_write_the_stale_compiled_code_never_runs() {
+        let f = IPFilter::configure("allow udp, 1 tcp, deny all").unwrap();
+        // what `compiled::<RuleZero>()` makes when the listing matches
+        let mut f: IPFilter<RuleZero> = IPFilter {
+            rules: f.rules,
+            table: f.table,
+            noutputs: 2,
+            compiled: PhantomData,
+        };
+        let (udp, tcp) = (Pkt::udp(1, 2).bytes(), Pkt::tcp(1, 2, 0).bytes());
+        assert_eq!(f.classify(&tcp), Some(0), "the compiled code decides");
+        f.write_handler("config", "1 udp, allow tcp").unwrap();
+        assert_eq!([f.classify(&udp), f.classify(&tcp)], [Some(1), Some(0)]);
+        f.write_handler("config", "allow udp, 1 tcp, deny all")
+            .unwrap();
+        assert_eq!(
+            f.classify(&tcp),
+            Some(1),
+            "code compiled from another listing stays unused"
+        );
+        let pool = harness_pool();
+        let mut p = pool.alloc_with(&tcp).unwrap();
+        p.set_network_header(0, 20);
+        assert_eq!(f.process(&Context::at(pool, 0), 0, &mut p), Out::Port(1));
+        // the batch path too
+        let make = |i: usize, pool: &'static nfc_dataplane::packet::PacketPool| {
+            let ip = [&udp, &tcp, &Pkt::icmp(8, 0).bytes()][i % 3].clone();
+            let mut p = pool.alloc_with(&ip).unwrap();
+            p.set_network_header(0, 20);
+            p
+        };
+        crate::harness::check_batch_path(&f, 0, 2, make);
+        let sent = crate::harness::run_push(
+            &mut f,
+            &Context::at(pool, 0),
+            0,
+            (0..6).map(|i| make(i, pool)).collect(),
+            2,
+        );
+        let ports: Vec<usize> = sent.iter().map(|s| s.port).collect();
+        assert_eq!(ports, [0, 0, 1, 1]);
+    }
+
+    fn harness_pool() -> &'static nfc_dataplane::packet::PacketPool {
+        crate::harness::pool()
     }
 }

@@ -19,6 +19,7 @@ pub mod ip_classifier_expr;
 pub mod ip_classifier_program;
 pub mod ip_encap;
 pub mod ip_filter;
+pub mod ip_flow_table;
 pub mod ip_fragmenter;
 pub mod ip_gw_options;
 pub mod ip_header;
@@ -38,6 +39,7 @@ pub mod static_ip_lookup;
 pub const SPECS: &[&ElementSpec] = &[
     &ip_classifier::SPEC,
     &ip_filter::SPEC,
+    &ip_flow_table::SPEC,
     &check_ip_header::SPEC,
     &check_ip_header2::SPEC,
     &check_length::SPEC,

@@ -1,0 +1,167 @@
+//! Network namespaces for tests with real clients: the tools they need
+//! (each named with its Debian package when missing), `ip` and commands
+//! run inside a namespace with a deadline, [`Scene`] (namespaces made for
+//! one test and removed after it, TAP devices moved into them), and the
+//! counters a VNF prints when it stops.
+//!
+//! Needs root. Every wait has a deadline.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Fails, naming the Debian package, when a command `test` needs (of
+/// `tools`: command and package) is not installed.
+pub fn require_tools(tools: &[(&str, &str)], test: &str) {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .collect();
+    let missing: Vec<String> = tools
+        .iter()
+        .filter(|(cmd, _)| !dirs.iter().any(|d| d.join(cmd).is_file()))
+        .map(|(cmd, pkg)| format!("`{cmd}` (Debian package {pkg})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the {test} test needs {}: run scripts/setup.sh as root",
+        missing.join(", ")
+    );
+}
+
+/// Runs `ip args…`, failing loudly when it cannot.
+pub fn ip(args: &[&str]) -> String {
+    let out = Command::new("ip").args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run `ip` ({e}): the test needs iproute2's `ip` command")
+    });
+    assert!(
+        out.status.success(),
+        "ip {}: {}(the test needs root to create network namespaces)",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A command run inside network namespace `ns`, killed after `secs`
+/// seconds if it has not finished (coreutils' `timeout`).
+pub fn in_ns(ns: &str, secs: u32, args: &[&str]) -> Command {
+    let mut c = Command::new("timeout");
+    c.args(["-k", "2", &secs.to_string(), "ip", "netns", "exec", ns])
+        .args(args);
+    c
+}
+
+/// Runs `args` in `ns` to completion (at most `secs` seconds) and returns
+/// its output.
+pub fn run_in(ns: &str, secs: u32, args: &[&str]) -> Output {
+    in_ns(ns, secs, args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {args:?} in {ns}: {e}"))
+}
+
+/// `ping -n -c COUNT -W 2 EXTRA… DST` in `ns`; its standard output.
+pub fn ping(ns: &str, count: u32, extra: &[&str], dst: &str) -> String {
+    let count = count.to_string();
+    let mut args = vec!["ping", "-n", "-c", &count, "-i", "0.2", "-W", "2"];
+    args.extend_from_slice(extra);
+    args.push(dst);
+    let out = run_in(ns, 20, &args);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Polls `ready` every 20 ms until it holds; fails with `what` after
+/// `secs` seconds.
+pub fn wait_for(what: &str, secs: u64, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !ready() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits at most `secs` seconds for `child` to exit.
+pub fn wait_exit(child: &mut Child, what: &str, secs: u64) -> std::process::ExitStatus {
+    let mut status = None;
+    wait_for(&format!("{what} to exit"), secs, || {
+        status = child.try_wait().expect("try_wait");
+        status.is_some()
+    });
+    status.expect("exited")
+}
+
+/// The text of file `path`, or nothing when it cannot be read (yet).
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// Network namespaces and a scratch directory, removed on drop.
+pub struct Scene {
+    /// The namespaces, in the order asked for.
+    pub names: Vec<String>,
+    /// The scratch directory.
+    pub dir: PathBuf,
+}
+
+impl Scene {
+    /// Namespaces `nfc-<role>-<pid>` for each of `roles`, each with its
+    /// loopback up, and a scratch directory named after `test`.
+    pub fn new(test: &str, roles: &[&str]) -> Scene {
+        let id = std::process::id();
+        let dir = std::env::temp_dir().join(format!("nfc-{test}-{id}"));
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        let scene = Scene {
+            names: roles.iter().map(|r| format!("nfc-{r}-{id}")).collect(),
+            dir,
+        };
+        for ns in &scene.names {
+            ip(&["netns", "add", ns]);
+            ip(&["-n", ns, "link", "set", "lo", "up"]);
+        }
+        scene
+    }
+
+    /// Moves TAP `tap` from namespace `from` into `ns`, gives it `addr`
+    /// (with its prefix length) and a default route through `gateway`.
+    pub fn attach(&self, from: &str, tap: &str, ns: &str, addr: &str, gateway: &str) {
+        ip(&["-n", from, "link", "set", tap, "netns", ns]);
+        ip(&["-n", ns, "addr", "add", addr, "dev", tap]);
+        ip(&["-n", ns, "link", "set", tap, "up"]);
+        ip(&["-n", ns, "route", "add", "default", "via", gateway]);
+    }
+}
+
+impl Drop for Scene {
+    fn drop(&mut self) {
+        for ns in &self.names {
+            let _ = Command::new("ip")
+                .args(["netns", "del", ns])
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A process running in the background, killed on drop if still running.
+pub struct Background(pub Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The counters a VNF printed after `nfc: stopped`: `name.handler`
+/// to value.
+pub fn counters(log: &str) -> BTreeMap<String, u64> {
+    log.lines()
+        .skip_while(|l| !l.starts_with("nfc: stopped"))
+        .skip(1)
+        .filter_map(|l| l.split_once(' '))
+        .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
+        .collect()
+}
