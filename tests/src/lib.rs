@@ -1,9 +1,11 @@
 //! Cross-crate tests live in tests/; this library holds what they share:
 //! [`golden`], the generator of the golden tests' input packets, and
-//! [`filter_gen`], the filter tests' packets and patterns; [`vm`], images
+//! [`filter_gen`], the filter tests' packets and patterns; [`frames`], the
+//! firewall tests' frames; [`vm`], images
 //! booted in QEMU; [`netns`], network namespaces for real clients.
 
 pub mod filter_gen;
+pub mod frames;
 pub mod golden;
 pub mod netns;
 pub mod vm;

@@ -26,29 +26,10 @@ use nfc_dataplane::pipeline::Pipeline;
 use nfc_dataplane::router::PortRef;
 use nfc_graph::Source;
 use nfc_platform_linux::Linux;
-use nfc_tests::golden::{self, ether};
+use nfc_tests::frames::*;
+use nfc_tests::golden::ether;
 
-use etherparse::{Icmpv4Type, PacketBuilder};
-
-const FW_IN_MAC: [u8; 6] = [2, 0, 0, 0, 0, 1];
-const FW_OUT_MAC: [u8; 6] = [2, 0, 0, 0, 0, 2];
-const FW_IN_IP: [u8; 4] = [198, 51, 100, 1];
-const FW_OUT_IP: [u8; 4] = [203, 0, 113, 2];
-const GATEWAY: [u8; 4] = [203, 0, 113, 1];
-const GATEWAY_MAC: [u8; 6] = [2, 0, 0, 0, 0, 0xfe];
-/// The published server, and another inside host.
-const SERVER: [u8; 4] = [198, 51, 100, 10];
-const HOST: [u8; 4] = [198, 51, 100, 20];
-/// Hosts on the Internet, and a router on the way to them.
-const WEB: [u8; 4] = [192, 0, 2, 80];
-const CLIENT: [u8; 4] = [192, 0, 2, 7];
-const ROUTER: [u8; 4] = [192, 0, 2, 1];
 const SECOND: u64 = 1_000_000_000;
-
-/// The Ethernet address of inside host `ip`.
-fn inside_mac(ip: [u8; 4]) -> [u8; 6] {
-    [2, 0, 0, 0, 0x10, ip[3]]
-}
 
 /// A side of the firewall.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,87 +228,6 @@ impl Firewall {
             .collect()
     }
 }
-
-// ---------------------------------------------------------------------------
-// Frames
-
-/// An ARP frame (IPv4 over Ethernet): `op` 1 request (to broadcast), 2
-/// reply (to `tha`).
-fn arp(op: u16, sha: [u8; 6], spa: [u8; 4], tha: [u8; 6], tpa: [u8; 4]) -> Vec<u8> {
-    let dst = if op == 1 { [0xff; 6] } else { tha };
-    ether(dst, sha, 0x0806, &golden::arp(op, sha, spa, tha, tpa))
-}
-
-/// The IP address an ARP request frame asks for.
-fn arp_request_for(f: &[u8]) -> Option<[u8; 4]> {
-    (f.len() >= 42 && f[12..14] == [8, 6] && f[20..22] == [0, 1]).then(|| ip4(&f[38..42]))
-}
-
-/// The sender IP address of an ARP frame.
-fn sender_ip(f: &[u8]) -> [u8; 4] {
-    ip4(&f[28..32])
-}
-
-fn ip4(b: &[u8]) -> [u8; 4] {
-    b.try_into().unwrap()
-}
-
-fn src(ip: &[u8]) -> [u8; 4] {
-    ip4(&ip[12..16])
-}
-
-fn dst(ip: &[u8]) -> [u8; 4] {
-    ip4(&ip[16..20])
-}
-
-/// The IP packet of the frame `write` makes (its Ethernet header dropped).
-fn ip_of(
-    write: impl FnOnce(&mut Vec<u8>) -> Result<(), etherparse::err::packet::BuildWriteError>,
-) -> Vec<u8> {
-    let mut f = Vec::new();
-    write(&mut f).expect("a packet etherparse can build");
-    f.split_off(14)
-}
-
-fn base(s: [u8; 4], d: [u8; 4]) -> etherparse::PacketBuilderStep<etherparse::IpHeaders> {
-    PacketBuilder::ethernet2([0; 6], [0; 6]).ipv4(s, d, 64)
-}
-
-/// TCP flags for [`tcp`].
-const SYN: u8 = 1;
-const ACK: u8 = 2;
-
-fn tcp(s: [u8; 4], sport: u16, d: [u8; 4], dport: u16, flags: u8) -> Vec<u8> {
-    let mut b = base(s, d).tcp(sport, dport, 1000, 8192);
-    if flags & SYN != 0 {
-        b = b.syn();
-    }
-    if flags & ACK != 0 {
-        b = b.ack(5000);
-    }
-    ip_of(|f| b.write(f, b""))
-}
-
-fn udp(s: [u8; 4], sport: u16, d: [u8; 4], dport: u16) -> Vec<u8> {
-    ip_of(|f| base(s, d).udp(sport, dport).write(f, b"question"))
-}
-
-fn ping(s: [u8; 4], d: [u8; 4], request: bool, id: u16) -> Vec<u8> {
-    let b = if request {
-        base(s, d).icmpv4_echo_request(id, 1)
-    } else {
-        base(s, d).icmpv4_echo_reply(id, 1)
-    };
-    ip_of(|f| b.write(f, b"ping"))
-}
-
-/// An ICMP port-unreachable error from `s` to `d` quoting `quoted`.
-fn unreachable(s: [u8; 4], d: [u8; 4], quoted: &[u8]) -> Vec<u8> {
-    let kind = Icmpv4Type::DestinationUnreachable(etherparse::icmpv4::DestUnreachableHeader::Port);
-    ip_of(|f| base(s, d).icmpv4(kind).write(f, &quoted[..28]))
-}
-
-// ---------------------------------------------------------------------------
 
 #[test]
 fn answers_arp_and_pings_on_both_sides() {
