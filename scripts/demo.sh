@@ -2,12 +2,13 @@
 # The main job, end to end, as far as nfc goes today: build nfc, check the
 # shipped VNF configs against the element registry, show one customer's
 # override with -D, write each config's element graph as DOT, and compile a
-# benchmark config into a generated pipeline and run it on linux; then run
-# the firewall (`nfc run configs/firewall.click`) on two TAP devices between
+# benchmark config into a generated pipeline and run it on linux; then
+# compile the firewall into a KVM unikernel and boot it in QEMU (`nfc run
+# configs/firewall.click --plat kvm`) with its NICs on two TAP devices between
 # network namespaces, push allowed and denied traffic through it with ping,
-# nc and hping3, change its rules while it runs through its ControlSocket,
-# stop it with SIGINT and explain the counters it prints. That last part
-# needs root; it cleans up after itself.
+# nc and hping3, change its rules while it runs through its ControlSocket on
+# the serial console, stop it with SIGINT and explain the counters it
+# prints. That last part needs root; it cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,26 +49,29 @@ if command -v dot >/dev/null; then
 fi
 
 # ---------------------------------------------------------------------------
-# The firewall for real: `nfc run configs/firewall.click` on two TAP devices,
-# with real clients on either side, each in a network namespace of its own.
+# The firewall for real: configs/firewall.click compiled into a unikernel
+# (`--plat kvm`) and booted in QEMU (TCG unless NFC_ACCEL=kvm) with its NICs
+# on two TAP devices, with real clients on either side, each in a network
+# namespace of its own.
 #
-#   netns nfc-demo-inside      netns nfc-demo-fw            netns nfc-demo-outside
-#   fwin 198.51.100.10 ==TAP== eth0 [ firewall ] eth1 ==TAP== fwout 203.0.113.1
+#   netns nfc-demo-inside      netns nfc-demo-fw (QEMU)     netns nfc-demo-outside
+#   fwin 198.51.100.10 ==TAP== eth0 [firewall.kvm] eth1 ==TAP== fwout 203.0.113.1
 #   (the published server)   198.51.100.1  203.0.113.2      (the upstream router,
 #                                                            $GATEWAY, found by ARP)
 echo
-echo "== The firewall on TAP devices, with real traffic"
+echo "== The firewall unikernel on TAP devices, with real traffic"
 if [ "$(id -u)" -ne 0 ]; then
     echo "nfc: running the firewall on TAP devices in network namespaces needs root" >&2
     exit 1
 fi
 fw_ns=nfc-demo-fw in_ns=nfc-demo-inside out_ns=nfc-demo-outside
 fw_log=$(mktemp) fw_pid=
-fw_sock=$(mktemp -u --suffix=.sock)   # the firewall's ControlSocket
+fw_console=$(mktemp -u)   # a FIFO: what the demo types on the serial console
+mkfifo "$fw_console"
 cleanup_firewall() {
     if [ -n "$fw_pid" ]; then kill -KILL "$fw_pid" 2>/dev/null || true; fi
     for ns in "$fw_ns" "$in_ns" "$out_ns"; do ip netns del "$ns" 2>/dev/null || true; done
-    rm -f "$fw_log" "$fw_sock"
+    rm -f "$fw_log" "$fw_console"
 }
 trap 'rm -f "$bad"; cleanup_firewall' EXIT
 for ns in "$fw_ns" "$in_ns" "$out_ns"; do
@@ -76,12 +80,16 @@ for ns in "$fw_ns" "$in_ns" "$out_ns"; do
     ip -n "$ns" link set lo up
 done
 
-# `ip netns exec` and `nfc run` both replace themselves with the next
-# program, so $! is the firewall's own process: SIGINT goes straight to it.
-echo "\$ nfc run configs/firewall.click -- --dev eth0=fwin --dev eth1=fwout --control unix:$fw_sock   (in netns $fw_ns)"
-ip netns exec "$fw_ns" "$nfc" run configs/firewall.click -- \
-    --dev eth0=fwin --dev eth1=fwout --control "unix:$fw_sock" >"$fw_log" 2>&1 &
+# `ip netns exec` replaces itself with nfc, so $! is `nfc run`: it compiles
+# the image, prints the QEMU command and runs it, with the image's serial
+# console on its standard input and output; SIGINT makes it stop the VNF
+# cleanly. QEMU creates the TAP devices in the firewall's namespace.
+nics=(--nic tap:fwin,mac=02:00:00:00:00:01 --nic tap:fwout,mac=02:00:00:00:00:02)
+echo "\$ nfc run configs/firewall.click --plat kvm ${nics[*]}   (in netns $fw_ns)"
+ip netns exec "$fw_ns" "$nfc" run configs/firewall.click --plat kvm "${nics[@]}" \
+    <"$fw_console" >"$fw_log" 2>&1 &
 fw_pid=$!
+exec 3>"$fw_console"   # the console stays open while the demo types into it
 for _ in $(seq 3000); do   # compiling may take a while the first time: 5 min at most
     grep -q '^nfc: ready' "$fw_log" && break
     kill -0 "$fw_pid" 2>/dev/null || break
@@ -94,7 +102,9 @@ if ! grep -q '^nfc: ready firewall 2 nics' "$fw_log"; then
 fi
 sed 's/^/  /' "$fw_log"
 
-# The firewall created both TAP devices; hand their host sides to the
+echo "  firewall.kvm: $(stat -c %s "${TMPDIR:-/tmp}/nfc-run-firewall.kvm") bytes"
+
+# QEMU created both TAP devices; hand their host sides to the
 # namespaces: the protected server inside, the upstream router outside
 # (the firewall's $GATEWAY, whose Ethernet address it asks for with ARP).
 ip -n "$fw_ns" link set fwin netns "$in_ns"
@@ -171,10 +181,14 @@ syn_ack_in() {
     if grep -q . "$seen"; then echo passed; else echo blocked; fi
     rm -f "$seen"
 }
-# control LINE...: sends Click ControlSocket commands to the firewall and
-# prints its answers.
+# control LINE...: types Click ControlSocket commands on the firewall's
+# serial console and prints what the console says in the next seconds.
 control() {
-    printf '%s\n' "$@" | timeout 5 nc.openbsd -N -U "$fw_sock"
+    local before
+    before=$(stat -c %s "$fw_log")
+    printf '%s\r\n' "$@" >&3
+    sleep 2
+    tail -c +$((before + 1)) "$fw_log" | tr -d '\r'
 }
 failures=0
 # verdict EXPECTED GOT WHAT: prints one line; counts the unexpected.
@@ -236,7 +250,7 @@ control "READ inbound.rules" | sed 's/^/  /'
 echo
 echo "Stop it with SIGINT; it prints its counters:"
 kill -INT "$fw_pid"
-for _ in $(seq 50); do kill -0 "$fw_pid" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 300); do kill -0 "$fw_pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$fw_pid" 2>/dev/null; then
     echo "nfc: the firewall did not stop on SIGINT" >&2
     exit 1
