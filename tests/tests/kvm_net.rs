@@ -112,3 +112,58 @@ fn bridges_on_q35_over_pci_ecam() {
 fn bridges_on_pc_over_pci_port_io() {
     bridges(Machine::Pc, "(config by port I/O)");
 }
+
+/// The NICs named by MAC address instead: `A` is eth1's, `B` eth0's, so
+/// what arrives on eth1 is counted by `in0`.
+#[test]
+fn names_nics_by_mac_address() {
+    let macs = [[0x52, 0x54, 0, 0xab, 0, 1], [0x52, 0x54, 0, 0xab, 0, 2]];
+    let image = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bridge-by-mac.kvm");
+    let (a, b) = (
+        EtherAddress(macs[1]).to_string(),
+        EtherAddress(macs[0]).to_string(),
+    );
+    vm::build_image(
+        "tests/kvm/bridge.click",
+        &[("A", &a), ("B", &b)],
+        Plat::Kvm,
+        &image,
+    );
+    let (eth0, nic0) = Link::new(macs[0]);
+    let (eth1, nic1) = Link::new(macs[1]);
+    let mut vm = Vm::new(image);
+    vm.nics = vec![nic0, nic1];
+    let mut running = Running::start(&vm);
+    running.wait_for("nfc: ready bridge 2 nics", Duration::from_secs(60));
+    crosses(&eth1, &eth0, 3, 20, Machine::Microvm);
+    let reply = running.ask("READ in0.count", Duration::from_secs(30));
+    assert_eq!(reply.data.as_deref(), Some("20"), "{:?}", reply.lines);
+    let reply = running.ask("READ in1.count", Duration::from_secs(30));
+    assert_eq!(reply.data.as_deref(), Some("0"), "{:?}", reply.lines);
+}
+
+/// A configuration that names a NIC the machine does not have stops at
+/// boot and says which NICs there are.
+#[test]
+fn a_missing_nic_is_named_with_the_ones_found() {
+    let image = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bridge-eth2.kvm");
+    vm::build_image(
+        "tests/kvm/bridge.click",
+        &[("B", "eth2")],
+        Plat::Kvm,
+        &image,
+    );
+    let (_eth0, nic0) = Link::new([0x52, 0x54, 0, 0xab, 0, 1]);
+    let (_eth1, nic1) = Link::new([0x52, 0x54, 0, 0xab, 0, 2]);
+    let mut vm = Vm::new(image);
+    vm.nics = vec![nic0, nic1];
+    let (console, ended) = Running::start(&vm).finish(Duration::from_secs(60));
+    assert!(ended, "{console}");
+    assert!(
+        console.contains(
+            "nfc: device eth2: no such NIC (the NICs are eth0 52:54:00:ab:00:01 at MMIO 0x"
+        ) && console.contains("nfc: stopped configuration error"),
+        "{console}"
+    );
+    assert!(!console.contains("nfc: ready"), "{console}");
+}
