@@ -6,7 +6,8 @@
 # procps: `kill`, which sends `nfc click` its SIGINT in a test;
 # iputils-ping, netcat-openbsd, curl: real clients through the router and
 # the firewall in network namespaces; hping3: the demo's crafted TCP segment
-# (a SYN-ACK of no flow) at the firewall; qemu-system-x86: the unikernel images,
+# (a SYN-ACK of no flow) at the firewall; binutils: `strip`, for the stripped
+# size `nfc bench --plat kvm` reports; qemu-system-x86: the unikernel images,
 # QEMU 10 from bookworm-backports on Debian 12).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
@@ -31,7 +32,7 @@ done
 # Debian packages: command -> package.
 missing=()
 for pair in tcpdump:tcpdump valgrind:valgrind ip:iproute2 kill:procps \
-    ping:iputils-ping nc.openbsd:netcat-openbsd curl:curl hping3:hping3; do
+    ping:iputils-ping nc.openbsd:netcat-openbsd curl:curl hping3:hping3 strip:binutils; do
     cmd=${pair%%:*} pkg=${pair#*:}
     need "$cmd" || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done

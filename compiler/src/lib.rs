@@ -13,3 +13,4 @@ pub mod compile;
 pub mod generic;
 pub mod qemu;
 pub mod registry;
+pub mod vmbench;

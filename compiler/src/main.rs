@@ -90,21 +90,22 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Benchmark a configuration on linux: compile, run several times,
-    /// report the median rate (the config prints a RESULT line).
+    /// Benchmark a configuration. linux: compile, run several times,
+    /// report the median rate (the config prints a RESULT line). kvm:
+    /// compile the image, report its size, its boot time and its
+    /// forwarding rate through QEMU (frames sent into eth0 over
+    /// `-netdev dgram`), and with --min-memory the smallest memory with
+    /// which it boots and forwards.
     Bench {
         /// The configuration file (`-` for standard input).
         config: String,
-        /// How many timed runs.
-        #[arg(long, default_value_t = 3)]
-        runs: usize,
-        /// Packets per run: sets the InfiniteSource's LIMIT (Click's and
-        /// FastClick's figures were measured with 20,000,000).
-        #[arg(long)]
-        packets: Option<u64>,
-        /// Also count instructions per packet with valgrind's callgrind.
-        #[arg(long)]
-        callgrind: bool,
+        /// The platform.
+        #[arg(long, value_enum, default_value_t = PlatArg::Linux)]
+        plat: PlatArg,
+        #[command(flatten)]
+        linux: LinuxBenchArgs,
+        #[command(flatten)]
+        kvm: KvmBenchArgs,
     },
     /// Run a configuration as Click's `click` driver does, on nfc's generic
     /// runner: until it stops (or SIGINT), then print the `-h` handlers.
@@ -148,6 +149,135 @@ enum Command {
         /// A class name, for its full manual.
         class: Option<String>,
     },
+}
+
+/// `nfc bench --plat linux`'s options.
+#[derive(clap::Args)]
+struct LinuxBenchArgs {
+    /// linux: how many timed runs [default: 3].
+    #[arg(long)]
+    runs: Option<usize>,
+    /// linux: packets per run: sets the InfiniteSource's LIMIT (Click's
+    /// and FastClick's figures were measured with 20,000,000).
+    #[arg(long)]
+    packets: Option<u64>,
+    /// linux: also count instructions per packet with valgrind's callgrind.
+    #[arg(long)]
+    callgrind: bool,
+}
+
+impl LinuxBenchArgs {
+    /// The first option given, as the command line names it.
+    fn given(&self) -> Option<&'static str> {
+        [
+            (self.runs.is_some(), "--runs"),
+            (self.packets.is_some(), "--packets"),
+            (self.callgrind, "--callgrind"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+}
+
+/// `nfc bench --plat kvm`'s options.
+#[derive(clap::Args)]
+struct KvmBenchArgs {
+    /// kvm: the QEMU machine: microvm (virtio-mmio), q35 or pc (PCI)
+    /// [default: microvm].
+    #[arg(long, value_parser = str::parse::<nfc::qemu::Machine>)]
+    machine: Option<nfc::qemu::Machine>,
+    /// kvm: the accelerator, tcg or kvm [default: NFC_ACCEL, else tcg].
+    #[arg(long, value_parser = str::parse::<nfc::qemu::Accel>)]
+    accel: Option<nfc::qemu::Accel>,
+    /// kvm: guest memory in MiB; the top of the --min-memory search
+    /// [default: 32].
+    #[arg(long)]
+    memory: Option<u32>,
+    /// kvm: boots the boot-time medians are taken over [default: 5].
+    #[arg(long)]
+    boots: Option<usize>,
+    /// kvm: seconds the sender sends [default: 5].
+    #[arg(long)]
+    seconds: Option<f64>,
+    /// kvm: NICs, each on `-netdev dgram` on 127.0.0.1 [default: 2].
+    #[arg(long)]
+    nics: Option<usize>,
+    /// kvm: a NIC's MAC, eth0 first (repeatable) [default:
+    /// 52:54:00:00:00:0N+1].
+    #[arg(long = "mac", value_name = "MAC", value_parser = parse_mac)]
+    macs: Vec<[u8; 6]>,
+    /// kvm: the frames' length in bytes, Ethernet header to UDP payload
+    /// (no FCS) [default: 64].
+    #[arg(long)]
+    frame_size: Option<usize>,
+    /// kvm: the flow's source [default: 198.51.100.20:40000].
+    #[arg(long, value_name = "IP:PORT")]
+    src: Option<std::net::SocketAddrV4>,
+    /// kvm: the flow's destination [default: 192.0.2.53:53].
+    #[arg(long, value_name = "IP:PORT")]
+    dst: Option<std::net::SocketAddrV4>,
+    /// kvm: frames per second to offer [default: as fast as the sender can].
+    #[arg(long, value_name = "FPS")]
+    rate: Option<f64>,
+    /// kvm: also find the smallest memory (MiB) with which the image boots
+    /// and forwards 90 % of 1,000 paced frames.
+    #[arg(long)]
+    min_memory: bool,
+    /// kvm: more arguments for QEMU (after `--`), e.g. `-trace` events.
+    #[arg(last = true, value_name = "QEMU_ARGS")]
+    qemu_args: Vec<String>,
+}
+
+impl KvmBenchArgs {
+    /// The first option given, as the command line names it.
+    fn given(&self) -> Option<&'static str> {
+        [
+            (self.machine.is_some(), "--machine"),
+            (self.accel.is_some(), "--accel"),
+            (self.memory.is_some(), "--memory"),
+            (self.boots.is_some(), "--boots"),
+            (self.seconds.is_some(), "--seconds"),
+            (self.nics.is_some(), "--nics"),
+            (!self.macs.is_empty(), "--mac"),
+            (self.frame_size.is_some(), "--frame-size"),
+            (self.src.is_some(), "--src"),
+            (self.dst.is_some(), "--dst"),
+            (self.rate.is_some(), "--rate"),
+            (self.min_memory, "--min-memory"),
+            (!self.qemu_args.is_empty(), "QEMU arguments (after --)"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+
+    /// The options, defaults filled in.
+    fn options(self) -> Result<nfc::vmbench::Options, String> {
+        let d = nfc::vmbench::Options::new();
+        Ok(nfc::vmbench::Options {
+            machine: self.machine.unwrap_or(d.machine),
+            accel: match self.accel {
+                Some(a) => a,
+                None => nfc::qemu::Accel::from_env()?,
+            },
+            memory_mib: self.memory.unwrap_or(d.memory_mib),
+            boots: self.boots.unwrap_or(d.boots),
+            seconds: self.seconds.unwrap_or(d.seconds),
+            nics: self.nics.unwrap_or(d.nics),
+            macs: self.macs,
+            src: self.src.unwrap_or(d.src),
+            dst: self.dst.unwrap_or(d.dst),
+            frame_size: self.frame_size.unwrap_or(d.frame_size),
+            rate: self.rate,
+            min_memory: self.min_memory,
+            qemu_args: self.qemu_args,
+        })
+    }
+}
+
+fn parse_mac(s: &str) -> Result<[u8; 6], String> {
+    nfc_dataplane::parse::ether(s)
+        .map(|m| m.0)
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -290,11 +420,51 @@ fn main() -> ExitCode {
         }
         Command::Bench {
             config,
-            runs,
-            packets,
-            callgrind,
-        } => Input::read(&config)
-            .and_then(|input| cli::bench(&input, &cli.defines, runs, packets, callgrind, color)),
+            plat: PlatArg::Linux,
+            linux,
+            kvm,
+        } => match kvm.given() {
+            Some(o) => Err(format!("nfc bench: {o} is for --plat kvm\n")),
+            None => Input::read(&config).and_then(|input| {
+                let runs = linux.runs.unwrap_or(3);
+                cli::bench(
+                    &input,
+                    &cli.defines,
+                    runs,
+                    linux.packets,
+                    linux.callgrind,
+                    color,
+                )
+            }),
+        },
+        Command::Bench {
+            config,
+            plat: PlatArg::Kvm,
+            linux,
+            kvm,
+        } => {
+            let bench = || -> Result<String, String> {
+                if let Some(o) = linux.given() {
+                    return Err(format!("nfc bench: {o} is for --plat linux\n"));
+                }
+                let options = kvm.options()?;
+                options.check()?;
+                let input = Input::read(&config)?;
+                let image = std::env::temp_dir().join(format!("nfc-bench-{}.kvm", input.stem));
+                let out = cli::compile(
+                    &input,
+                    &cli.defines,
+                    nfc::codegen::Plat::Kvm,
+                    None,
+                    &image,
+                    color,
+                )?;
+                eprint!("{out}");
+                nfc::vmbench::bench(&image, &input.stem, &options, &mut std::io::stdout())?;
+                Ok(String::new())
+            };
+            bench()
+        }
         Command::Click {
             file,
             file_option,

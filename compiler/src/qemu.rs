@@ -3,7 +3,8 @@
 //! it; the tests that boot images build theirs here too, so what is tested
 //! is what operators run.
 //!
-//! Every machine gets `-cpu max` (RDRAND, RDSEED and AES-NI under TCG),
+//! Every machine gets `-cpu max` (RDRAND, RDSEED and AES-NI under TCG;
+//! under KVM without `arch-capabilities`, which some KVMs refuse),
 //! `-nodefaults` (no VGA, no default NIC), `-display none`, the serial
 //! console on standard input and output, and `-no-reboot` (the image
 //! resets the machine when it stops, which then ends QEMU). microvm runs
@@ -244,7 +245,13 @@ impl Vm {
             "-M",
             self.machine.arg(),
             "-cpu",
-            "max",
+            match self.accel {
+                Accel::Tcg => "max",
+                // KVM's `max` passes the host's IA32_ARCH_CAPABILITIES
+                // MSR on, which some KVMs (this machine's) refuse to set:
+                // QEMU then aborts before the guest runs.
+                Accel::Kvm => "max,-arch-capabilities",
+            },
             "-accel",
             match self.accel {
                 Accel::Tcg => "tcg",
@@ -403,6 +410,10 @@ mod tests {
         assert!(vm
             .command_line()
             .contains("-device virtio-net-device,netdev=n1,mac=52:54:00:00:00:02 -kernel"));
+        vm.accel = Accel::Kvm;
+        assert!(vm
+            .command_line()
+            .contains("-cpu max,-arch-capabilities -accel kvm"));
     }
 
     #[test]

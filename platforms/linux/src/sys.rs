@@ -225,6 +225,37 @@ pub fn packet_promisc(fd: &OwnedFd, ifindex: i32) -> io::Result<()> {
     Ok(())
 }
 
+/// Asks for a receive buffer of `bytes` on socket `fd` (the kernel caps
+/// the request at `net.core.rmem_max`); returns the size it took, as
+/// `SO_RCVBUF` reads it (twice the request: the kernel counts its own
+/// bookkeeping).
+pub fn set_recv_buffer(fd: &impl AsRawFd, bytes: usize) -> io::Result<usize> {
+    let want = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    // SAFETY: the option value is one `c_int`, alive for the call.
+    check(unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&want as *const libc::c_int).cast(),
+            size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    })?;
+    let mut got: libc::c_int = 0;
+    let mut len = size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: `got` and `len` are writable and `len` says `got`'s size.
+    check(unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&mut got as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    })?;
+    Ok(got.max(0) as usize)
+}
+
 /// Receives one frame from packet socket `fd` into `buf`: `Ok(Some(len))`
 /// with the frame's full length (larger than `buf` when it was cut),
 /// `Ok(None)` when no frame is waiting. Frames this host sent are skipped.
