@@ -18,7 +18,7 @@
 //! is sound.
 #![allow(unsafe_code)]
 
-use alloc::alloc::{alloc_zeroed, handle_alloc_error, Layout};
+use alloc::alloc::{alloc as alloc_uninit, handle_alloc_error, Layout};
 use core::cell::Cell;
 use core::fmt;
 use core::marker::PhantomData;
@@ -115,6 +115,11 @@ pub struct PacketPool {
     /// First free slot (a LIFO list through `Slot::next`: the buffer freed
     /// last is reused first, while it is still in cache).
     free: Cell<Option<NonNull<Slot>>>,
+    /// The slots' memory: `capacity` slots, of which those from `fresh` on
+    /// have never been handed out and are not yet initialised.
+    slots: Option<NonNull<Slot>>,
+    /// The first slot never handed out.
+    fresh: Cell<usize>,
     capacity: usize,
     available: Cell<usize>,
     exhausted: Cell<u64>,
@@ -123,40 +128,51 @@ pub struct PacketPool {
 }
 
 impl PacketPool {
-    /// Allocates `capacity` buffers (each [`BUF_SIZE`] bytes plus metadata)
+    /// Reserves `capacity` buffers (each [`BUF_SIZE`] bytes plus metadata)
     /// and returns the pool, which lives for the rest of the program.
+    ///
+    /// The memory is taken at once but written only as buffers are first
+    /// needed, one slot at a time: an image boots without touching (and,
+    /// under a hypervisor, faulting in) a pool that a quiet VNF never
+    /// fills, and the LIFO free list keeps reusing the buffers already
+    /// touched.
     pub fn new(capacity: usize) -> &'static PacketPool {
-        let pool: &'static mut PacketPool =
-            alloc::boxed::Box::leak(alloc::boxed::Box::new(PacketPool {
-                free: Cell::new(None),
-                capacity,
-                available: Cell::new(capacity),
-                exhausted: Cell::new(0),
-                _single_core: PhantomData,
-            }));
-        if capacity > 0 {
+        let slots = (capacity > 0).then(|| {
             let layout = Layout::array::<Slot>(capacity).expect("packet pool too large");
             // SAFETY: `layout` has a non-zero size (capacity > 0 and Slot is
-            // not zero-sized).
-            let base = unsafe { alloc_zeroed(layout) } as *mut Slot;
-            let Some(base) = NonNull::new(base) else {
-                handle_alloc_error(layout)
-            };
-            let pool_ptr = NonNull::from(&*pool);
-            let mut next = None;
-            for i in (0..capacity).rev() {
-                // SAFETY: `i < capacity`, so the slot lies inside the
-                // allocation; all-zero bytes are a valid `Slot` (integers,
-                // `PacketType::Host` = 0, `None` pointers), and nothing else
-                // refers to the memory yet.
-                let slot = unsafe { &mut *base.as_ptr().add(i) };
-                slot.pool = Some(pool_ptr);
-                slot.next = next;
-                next = Some(NonNull::from(slot));
-            }
-            pool.free.set(next);
+            // not zero-sized). The memory stays uninitialised until `alloc`
+            // initialises a slot before its first use.
+            let base = unsafe { alloc_uninit(layout) } as *mut Slot;
+            NonNull::new(base).unwrap_or_else(|| handle_alloc_error(layout))
+        });
+        alloc::boxed::Box::leak(alloc::boxed::Box::new(PacketPool {
+            free: Cell::new(None),
+            slots,
+            fresh: Cell::new(0),
+            capacity,
+            available: Cell::new(capacity),
+            exhausted: Cell::new(0),
+            _single_core: PhantomData,
+        }))
+    }
+
+    /// A slot never handed out before, initialised (all zero, then its
+    /// pool), or `None` when every slot has been.
+    #[cold]
+    fn fresh_slot(&'static self) -> Option<NonNull<Slot>> {
+        let i = self.fresh.get();
+        let base = self.slots.filter(|_| i < self.capacity)?;
+        self.fresh.set(i + 1);
+        // SAFETY: `i < capacity`, so the slot lies inside the allocation;
+        // no one refers to it (it was never handed out). All-zero bytes are
+        // a valid `Slot` (integers, `PacketType::Host` = 0, `None`
+        // pointers), written before any reference to it is made.
+        unsafe {
+            let slot = base.as_ptr().add(i);
+            core::ptr::write_bytes(slot, 0, 1);
+            (*slot).pool = Some(NonNull::from(self));
+            Some(NonNull::new_unchecked(slot))
         }
-        pool
     }
 
     /// How many buffers the pool has.
@@ -178,14 +194,25 @@ impl PacketPool {
     /// the exhaustion count goes up) when every buffer is in use.
     #[inline]
     pub fn alloc(&'static self) -> Option<Packet> {
-        let Some(slot) = self.free.get() else {
-            self.exhausted.set(self.exhausted.get() + 1);
-            return None;
+        let slot = match self.free.get() {
+            Some(slot) => {
+                // SAFETY: `slot` is on the free list, so no packet owns
+                // it; it points into this pool's live, never-freed
+                // allocation, initialised when first handed out.
+                self.free.set(unsafe { (*slot.as_ptr()).next.take() });
+                slot
+            }
+            None => match self.fresh_slot() {
+                Some(slot) => slot,
+                None => {
+                    self.exhausted.set(self.exhausted.get() + 1);
+                    return None;
+                }
+            },
         };
-        // SAFETY: `slot` is on the free list, so no packet owns it; it
-        // points into this pool's live, never-freed allocation.
+        // SAFETY: the slot is initialised and owned by no packet (taken off
+        // the free list or never handed out).
         let s = unsafe { &mut *slot.as_ptr() };
-        self.free.set(s.next.take());
         self.available.set(self.available.get() - 1);
         s.head = HEADROOM as u16;
         s.tail = HEADROOM as u16;

@@ -23,5 +23,6 @@ pub mod hal;
 pub mod mmio;
 pub mod net;
 pub mod pci;
+pub mod polled;
 
 pub use net::VirtioNet;

@@ -21,6 +21,7 @@ use virtio_drivers::device::net::VirtIONetRaw;
 use virtio_drivers::transport::SomeTransport;
 
 use crate::hal::IdentityHal;
+use crate::polled::Polled;
 
 /// Descriptors per virtqueue (QEMU's default ring size for virtio-net).
 pub const QUEUE_SIZE: usize = 256;
@@ -32,7 +33,7 @@ pub const QUEUE_SIZE: usize = 256;
 /// device has finished sending before it counts the room (else a full ring
 /// would never be looked at again); one core, no reentrancy.
 pub struct VirtioNet {
-    raw: RefCell<VirtIONetRaw<IdentityHal, SomeTransport<'static>, QUEUE_SIZE>>,
+    raw: RefCell<VirtIONetRaw<IdentityHal, Polled<SomeTransport<'static>>, QUEUE_SIZE>>,
     pool: &'static PacketPool,
     /// The packet each posted receive descriptor (by token) writes into.
     rx: Vec<Option<Packet>>,
@@ -70,7 +71,7 @@ impl VirtioNet {
         pool: &'static PacketPool,
         rx_buffers: usize,
     ) -> Result<VirtioNet, String> {
-        let raw = VirtIONetRaw::new(transport).map_err(|e| e.to_string())?;
+        let raw = VirtIONetRaw::new(Polled(transport)).map_err(|e| e.to_string())?;
         let mut scratch = [0u8; 16];
         let header = raw
             .fill_buffer_header(&mut scratch)
