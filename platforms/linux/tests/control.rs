@@ -73,6 +73,7 @@ impl<S: Read + Write> Client<S> {
 /// A router with a counter `c` and a ControlSocket opened by `config`.
 fn router(plat: &mut Linux, config: &str) -> Router {
     let mut r = Router::new();
+    r.set_registry(nfc_elements::REGISTRY);
     r.add(
         "c",
         "Counter",
