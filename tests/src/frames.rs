@@ -120,3 +120,77 @@ pub fn unreachable(s: [u8; 4], d: [u8; 4], quoted: &[u8]) -> Vec<u8> {
     let kind = Icmpv4Type::DestinationUnreachable(etherparse::icmpv4::DestUnreachableHeader::Port);
     ip_of(|f| base(s, d).icmpv4(kind).write(f, &quoted[..28]))
 }
+
+/// A side of the firewall: its hosts' view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// eth0: the protected network.
+    Inside = 0,
+    /// eth1: the upstream link.
+    Outside = 1,
+}
+
+impl Side {
+    /// The other side.
+    pub fn other(self) -> Side {
+        match self {
+            Side::Inside => Side::Outside,
+            Side::Outside => Side::Inside,
+        }
+    }
+
+    /// The firewall's MAC on this side.
+    pub fn fw_mac(self) -> [u8; 6] {
+        match self {
+            Side::Inside => FW_IN_MAC,
+            Side::Outside => FW_OUT_MAC,
+        }
+    }
+
+    /// The MAC of the host on this side that sends or receives IP address
+    /// `ip`: the inside host itself, or outside the gateway.
+    pub fn host_mac(self, ip: [u8; 4]) -> [u8; 6] {
+        match self {
+            Side::Inside => inside_mac(ip),
+            Side::Outside => GATEWAY_MAC,
+        }
+    }
+
+    /// IP packet `ip` in a frame from the host on this side that sends it
+    /// to the firewall.
+    pub fn frame(self, ip: &[u8]) -> Vec<u8> {
+        ether(self.fw_mac(), self.host_mac(src(ip)), 0x0800, ip)
+    }
+
+    /// The answer the hosts on this side give to frame `f` when it is an
+    /// ARP request from the firewall (outside, only the gateway is asked).
+    pub fn answer_arp(self, f: &[u8]) -> Option<Vec<u8>> {
+        let ip = arp_request_for(f)?;
+        if self == Side::Outside {
+            assert_eq!(ip, GATEWAY, "outside, only the gateway is asked");
+        }
+        Some(arp(2, self.host_mac(ip), ip, self.fw_mac(), sender_ip(f)))
+    }
+
+    /// The IP packets of `frames`, which left the firewall on this side,
+    /// each checked: IPv4, from the firewall, to the next hop.
+    pub fn packets(self, frames: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+        frames
+            .into_iter()
+            .map(|f| {
+                assert_eq!(&f[12..14], &[8, 0], "IPv4");
+                assert_eq!(&f[6..12], &self.fw_mac(), "from the firewall");
+                let ip = f[14..].to_vec();
+                assert_eq!(&f[..6], &self.host_mac(dst(&ip)), "to the next hop");
+                ip
+            })
+            .collect()
+    }
+}
+
+/// Checks that packet `out` is `sent` forwarded: TTL one less, addresses
+/// kept.
+pub fn forwarded(sent: &[u8], out: &[u8]) {
+    assert_eq!(out[8] + 1, sent[8], "TTL decremented");
+    assert_eq!(&out[12..20], &sent[12..20], "addresses unchanged");
+}

@@ -31,13 +31,6 @@ use nfc_tests::golden::ether;
 
 const SECOND: u64 = 1_000_000_000;
 
-/// A side of the firewall.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Side {
-    Inside,
-    Outside,
-}
-
 /// The firewall under test, with the elements the wires attach to.
 struct Firewall {
     g: Generic,
@@ -143,16 +136,9 @@ impl Firewall {
             let mut answered = false;
             for s in [Side::Inside, Side::Outside] {
                 for f in self.drain(s) {
-                    match arp_request_for(&f) {
-                        Some(ip) => {
-                            let (mac, sender) = match s {
-                                Side::Inside => (inside_mac(ip), FW_IN_MAC),
-                                Side::Outside => {
-                                    assert_eq!(ip, GATEWAY, "outside, only the gateway is asked");
-                                    (GATEWAY_MAC, FW_OUT_MAC)
-                                }
-                            };
-                            self.push(s, &arp(2, mac, ip, sender, sender_ip(&f)));
+                    match s.answer_arp(&f) {
+                        Some(reply) => {
+                            self.push(s, &reply);
                             answered = true;
                         }
                         None => out[s as usize].push(f),
@@ -171,30 +157,11 @@ impl Firewall {
     /// checking their Ethernet header (to the next hop, from the firewall)
     /// and that nothing leaves by the side it came in.
     fn forward(&mut self, side: Side, ip: &[u8]) -> Vec<Vec<u8>> {
-        let (peer, fw) = match side {
-            Side::Inside => (inside_mac(src(ip)), FW_IN_MAC),
-            Side::Outside => (GATEWAY_MAC, FW_OUT_MAC),
-        };
-        let [inside, outside] = self.send(side, &ether(fw, peer, 0x0800, ip));
-        let (back, across, from) = match side {
-            Side::Inside => (inside, outside, FW_OUT_MAC),
-            Side::Outside => (outside, inside, FW_IN_MAC),
-        };
+        let mut out = self.send(side, &side.frame(ip));
+        let back = std::mem::take(&mut out[side as usize]);
         assert!(back.is_empty(), "nothing goes back: {back:02x?}");
-        across
-            .into_iter()
-            .map(|f| {
-                assert_eq!(&f[12..14], &[8, 0], "IPv4");
-                assert_eq!(&f[6..12], &from, "from the firewall");
-                let ip = f[14..].to_vec();
-                let next_hop = match side {
-                    Side::Inside => GATEWAY_MAC,
-                    Side::Outside => inside_mac(dst(&ip)),
-                };
-                assert_eq!(&f[..6], &next_hop, "to the next hop");
-                ip
-            })
-            .collect()
+        side.other()
+            .packets(std::mem::take(&mut out[side.other() as usize]))
     }
 
     /// Does `ip` cross from `side` to the other side (with its TTL one
@@ -203,8 +170,7 @@ impl Firewall {
         let out = self.forward(side, ip);
         assert!(out.len() <= 1, "{out:02x?}");
         out.first().is_some_and(|o| {
-            assert_eq!(o[8] + 1, ip[8], "TTL decremented");
-            assert_eq!(&o[12..20], &ip[12..20], "addresses unchanged");
+            forwarded(ip, o);
             true
         })
     }

@@ -37,12 +37,6 @@ struct Fw {
     links: [Link; 2],
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Side {
-    Inside = 0,
-    Outside = 1,
-}
-
 impl Fw {
     fn boot(machine: Machine) -> Fw {
         let image = vm::image(
@@ -76,14 +70,8 @@ impl Fw {
                     continue;
                 };
                 quiet_since = Instant::now();
-                match arp_request_for(&f) {
-                    Some(ip) => {
-                        let (mac, fw) = match s {
-                            Side::Inside => (inside_mac(ip), FW_IN_MAC),
-                            Side::Outside => (GATEWAY_MAC, FW_OUT_MAC),
-                        };
-                        self.links[s as usize].send(&arp(2, mac, ip, fw, sender_ip(&f)));
-                    }
+                match s.answer_arp(&f) {
+                    Some(reply) => self.links[s as usize].send(&reply),
                     None => out[s as usize].push(f),
                 }
             }
@@ -95,29 +83,11 @@ impl Fw {
     /// source, and returns the IP packets that cross to the other side
     /// (checking that nothing comes back, and their Ethernet headers).
     fn cross(&mut self, side: Side, ip: &[u8]) -> Vec<Vec<u8>> {
-        let (peer, fw) = match side {
-            Side::Inside => (inside_mac(src(ip)), FW_IN_MAC),
-            Side::Outside => (GATEWAY_MAC, FW_OUT_MAC),
-        };
-        let [inside, outside] = self.send(side, &ether(fw, peer, 0x0800, ip));
-        let (back, across, from) = match side {
-            Side::Inside => (inside, outside, FW_OUT_MAC),
-            Side::Outside => (outside, inside, FW_IN_MAC),
-        };
+        let mut out = self.send(side, &side.frame(ip));
+        let back = std::mem::take(&mut out[side as usize]);
         assert!(back.is_empty(), "nothing goes back: {back:02x?}");
-        across
-            .into_iter()
-            .map(|f| {
-                let next_hop = match side {
-                    Side::Inside => GATEWAY_MAC,
-                    Side::Outside => inside_mac(dst(&f[14..])),
-                };
-                assert_eq!(&f[..6], &next_hop, "to the next hop");
-                assert_eq!(&f[6..12], &from, "from the firewall");
-                assert_eq!(&f[12..14], &[8, 0], "IPv4");
-                f[14..].to_vec()
-            })
-            .collect()
+        side.other()
+            .packets(std::mem::take(&mut out[side.other() as usize]))
     }
 
     /// Does `ip` cross from `side` (once, TTL one less, addresses kept)?
@@ -125,8 +95,7 @@ impl Fw {
         let out = self.cross(side, ip);
         assert!(out.len() <= 1, "{out:02x?}");
         out.first().is_some_and(|o| {
-            assert_eq!(o[8] + 1, ip[8], "TTL decremented");
-            assert_eq!(&o[12..20], &ip[12..20], "addresses unchanged");
+            forwarded(ip, o);
             true
         })
     }
