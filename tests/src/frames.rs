@@ -190,7 +190,38 @@ impl Side {
 
 /// Checks that packet `out` is `sent` forwarded: TTL one less, addresses
 /// kept.
-pub fn forwarded(sent: &[u8], out: &[u8]) {
+fn forwarded(sent: &[u8], out: &[u8]) {
     assert_eq!(out[8] + 1, sent[8], "TTL decremented");
     assert_eq!(&out[12..20], &sent[12..20], "addresses unchanged");
+}
+
+/// A firewall the tests reach through its two sides.
+pub trait Wires {
+    /// Sends `frame` in from `side` and returns what leaves each side
+    /// (inside, outside), answering the firewall's ARP requests the way
+    /// [`Side::answer_arp`] does.
+    fn send(&mut self, side: Side, frame: &[u8]) -> [Vec<Vec<u8>>; 2];
+
+    /// Sends IP packet `ip` in from `side`, from the host that owns its
+    /// source to the firewall's MAC; returns the IP packets that leave the
+    /// other side (their Ethernet headers checked), and checks that
+    /// nothing leaves by the side it came in.
+    fn forward(&mut self, side: Side, ip: &[u8]) -> Vec<Vec<u8>> {
+        let mut out = self.send(side, &side.frame(ip));
+        let back = std::mem::take(&mut out[side as usize]);
+        assert!(back.is_empty(), "nothing goes back: {back:02x?}");
+        side.other()
+            .packets(std::mem::take(&mut out[side.other() as usize]))
+    }
+
+    /// Does `ip` cross from `side` to the other side, once, with its TTL
+    /// one less and its addresses kept?
+    fn passes(&mut self, side: Side, ip: &[u8]) -> bool {
+        let out = self.forward(side, ip);
+        assert!(out.len() <= 1, "{out:02x?}");
+        out.first().is_some_and(|o| {
+            forwarded(ip, o);
+            true
+        })
+    }
 }

@@ -126,9 +126,29 @@ impl Firewall {
         }
     }
 
-    /// Sends `frame` in from `side` and returns what leaves each side
-    /// (inside, outside), answering the firewall's ARP requests for the
-    /// gateway and for inside hosts on the way.
+    fn read(&self, element: &str, handler: &str) -> String {
+        self.g
+            .router
+            .read(element, handler)
+            .unwrap_or_else(|e| panic!("{element}.{handler}: {e:?}"))
+    }
+
+    fn count(&self, counter: &str) -> u64 {
+        self.read(counter, "count").trim().parse().unwrap()
+    }
+
+    /// The per-rule counts of allow-list `filter`, last the unmatched.
+    fn rule_counts(&self, filter: &str) -> Vec<u64> {
+        self.read(filter, "rules")
+            .lines()
+            .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
+            .collect()
+    }
+}
+
+impl Wires for Firewall {
+    /// What the queues hold once the firewall's ARP requests (asked again
+    /// up to three times) are answered.
     fn send(&mut self, side: Side, frame: &[u8]) -> [Vec<Vec<u8>>; 2] {
         self.push(side, frame);
         let mut out = [Vec::new(), Vec::new()];
@@ -150,48 +170,6 @@ impl Firewall {
             }
         }
         out
-    }
-
-    /// Sends an IP packet in from `side`, addressed to the firewall's MAC
-    /// on that side; returns the IP packets that leave the other side,
-    /// checking their Ethernet header (to the next hop, from the firewall)
-    /// and that nothing leaves by the side it came in.
-    fn forward(&mut self, side: Side, ip: &[u8]) -> Vec<Vec<u8>> {
-        let mut out = self.send(side, &side.frame(ip));
-        let back = std::mem::take(&mut out[side as usize]);
-        assert!(back.is_empty(), "nothing goes back: {back:02x?}");
-        side.other()
-            .packets(std::mem::take(&mut out[side.other() as usize]))
-    }
-
-    /// Does `ip` cross from `side` to the other side (with its TTL one
-    /// less)?
-    fn passes(&mut self, side: Side, ip: &[u8]) -> bool {
-        let out = self.forward(side, ip);
-        assert!(out.len() <= 1, "{out:02x?}");
-        out.first().is_some_and(|o| {
-            forwarded(ip, o);
-            true
-        })
-    }
-
-    fn read(&self, element: &str, handler: &str) -> String {
-        self.g
-            .router
-            .read(element, handler)
-            .unwrap_or_else(|e| panic!("{element}.{handler}: {e:?}"))
-    }
-
-    fn count(&self, counter: &str) -> u64 {
-        self.read(counter, "count").trim().parse().unwrap()
-    }
-
-    /// The per-rule counts of allow-list `filter`, last the unmatched.
-    fn rule_counts(&self, filter: &str) -> Vec<u64> {
-        self.read(filter, "rules")
-            .lines()
-            .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
-            .collect()
     }
 }
 

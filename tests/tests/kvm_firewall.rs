@@ -57,49 +57,6 @@ impl Fw {
         }
     }
 
-    /// Sends `frame` in on `side` and returns what leaves each side
-    /// (inside, outside) until both are quiet, answering the firewall's
-    /// ARP requests for the gateway and inside hosts on the way.
-    fn send(&mut self, side: Side, frame: &[u8]) -> [Vec<Vec<u8>>; 2] {
-        self.links[side as usize].send(frame);
-        let mut out = [Vec::new(), Vec::new()];
-        let mut quiet_since = Instant::now();
-        while quiet_since.elapsed() < QUIET {
-            for s in [Side::Inside, Side::Outside] {
-                let Some(f) = self.links[s as usize].recv(Duration::from_millis(20)) else {
-                    continue;
-                };
-                quiet_since = Instant::now();
-                match s.answer_arp(&f) {
-                    Some(reply) => self.links[s as usize].send(&reply),
-                    None => out[s as usize].push(f),
-                }
-            }
-        }
-        out
-    }
-
-    /// Sends IP packet `ip` in on `side` from the host that owns its
-    /// source, and returns the IP packets that cross to the other side
-    /// (checking that nothing comes back, and their Ethernet headers).
-    fn cross(&mut self, side: Side, ip: &[u8]) -> Vec<Vec<u8>> {
-        let mut out = self.send(side, &side.frame(ip));
-        let back = std::mem::take(&mut out[side as usize]);
-        assert!(back.is_empty(), "nothing goes back: {back:02x?}");
-        side.other()
-            .packets(std::mem::take(&mut out[side.other() as usize]))
-    }
-
-    /// Does `ip` cross from `side` (once, TTL one less, addresses kept)?
-    fn passes(&mut self, side: Side, ip: &[u8]) -> bool {
-        let out = self.cross(side, ip);
-        assert!(out.len() <= 1, "{out:02x?}");
-        out.first().is_some_and(|o| {
-            forwarded(ip, o);
-            true
-        })
-    }
-
     /// Reads handler `element.handler` over the serial console.
     fn read(&mut self, handler: &str) -> String {
         let reply = self.running.ask(&format!("READ {handler}"), WAIT);
@@ -242,6 +199,28 @@ fn firewall_on(machine: Machine) {
         !console.contains("fault") && !console.contains("panic"),
         "{console}"
     );
+}
+
+impl Wires for Fw {
+    /// What leaves each side until both have been quiet for [`QUIET`].
+    fn send(&mut self, side: Side, frame: &[u8]) -> [Vec<Vec<u8>>; 2] {
+        self.links[side as usize].send(frame);
+        let mut out = [Vec::new(), Vec::new()];
+        let mut quiet_since = Instant::now();
+        while quiet_since.elapsed() < QUIET {
+            for s in [Side::Inside, Side::Outside] {
+                let Some(f) = self.links[s as usize].recv(Duration::from_millis(20)) else {
+                    continue;
+                };
+                quiet_since = Instant::now();
+                match s.answer_arp(&f) {
+                    Some(reply) => self.links[s as usize].send(&reply),
+                    None => out[s as usize].push(f),
+                }
+            }
+        }
+        out
+    }
 }
 
 #[test]
