@@ -2,30 +2,30 @@
 //! that QEMU (or any PVH loader: Firecracker, Cloud Hypervisor) boots.
 //!
 //! The machine layer is `nfc-arch-x86_64` (PVH entry, long mode, faults,
-//! heap, serial, TSC); this crate is what runs on it: [`Kvm`], the poll
-//! loop's [`Platform`] (TSC clock, serial console), and [`main`], which a
-//! generated pipeline reaches through [`entry!`]: it builds the pipeline,
-//! prints `nfc: ready <stem> <n> nics`, runs the poll loop, prints
-//! `nfc: stopped <reason>` and the counters, and resets the machine (QEMU
-//! run with `-no-reboot` then exits).
+//! heap, serial, TSC, ACPI); what runs on it is shared with the other
+//! virtio images (`nfc_virtio::image`): this crate is only [`X86`], the
+//! machine those see (serial console, TSC clock, RDSEED/RDRAND, the ACPI
+//! power button, the NICs found on virtio-mmio or PCI, reset to stop),
+//! [`Kvm`], the platform generated pipelines are built on, its device
+//! elements, and [`entry!`], which makes a generated pipeline the image's
+//! program.
 //!
-//! Devices are virtio-net NICs (through `nfc-virtio`), named `eth0`,
-//! `eth1`, … in discovery order or by MAC address; FromDevice, PollDevice
-//! and ToDevice run on them.
+//! Devices are virtio-net NICs, named `eth0`, `eth1`, … in discovery order
+//! or by MAC address; FromDevice, PollDevice and ToDevice run on them.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
 pub mod classes;
-mod control;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 mod image;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 mod nics;
 
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
-pub use image::{main, Kvm};
+pub use image::{Kvm, X86};
 pub use nfc_arch_x86_64::BootInfo;
+pub use nfc_virtio::image::main as image_main;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub use nics::{FromDevice, PollDevice, ToDevice};
 
@@ -38,7 +38,7 @@ macro_rules! entry {
         /// The image's main: the boot code calls it with what it learnt.
         #[no_mangle]
         pub fn nfc_platform_main(boot: $crate::BootInfo) -> ! {
-            $crate::main(boot, $stem, $pool, $build, $drivers)
+            $crate::image_main($crate::X86::new(boot), $stem, $pool, $build, $drivers)
         }
     };
 }

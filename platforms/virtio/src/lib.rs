@@ -11,6 +11,9 @@
 //!   or port I/O (pc's mechanism #1, through the platform's port access);
 //! - [`mmio`]: finding virtio-mmio devices from the kernel command line's
 //!   `virtio_mmio.device=` parameters (QEMU's microvm, Firecracker);
+//! - [`image`]: what every image shares above its machine layer: the
+//!   platform, the NICs as device elements' devices, the ControlSocket
+//!   protocol on the console, the image's main;
 //! - [`net`]: virtio-net as a polled [`NetDevice`](nfc_dataplane::device::NetDevice):
 //!   packet-pool buffers posted to the receive ring and handed on without
 //!   a copy, transmitted packets held until the device is done with them,
@@ -20,6 +23,7 @@
 extern crate alloc;
 
 pub mod hal;
+pub mod image;
 pub mod mmio;
 pub mod net;
 pub mod pci;
