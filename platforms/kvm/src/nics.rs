@@ -13,7 +13,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use nfc_arch_x86_64::{acpi, cpu, BootInfo};
-use nfc_virtio::pci::{Ecam, PortCam, PortIo};
+use nfc_virtio::pci::{BarSpace, Ecam, PortCam, PortIo};
 use nfc_virtio::{mmio, pci};
 use virtio_drivers::transport::SomeTransport;
 
@@ -54,11 +54,14 @@ pub fn transports(boot: &BootInfo) -> Result<Vec<(String, SomeTransport<'static>
             Some(ecam) if ecam.base < (1 << 32) - (256 << 20) => {
                 // SAFETY: the MCFG table names this machine's ECAM window,
                 // below 4 GiB (checked), which the image maps one to one.
-                let devices = unsafe { pci::net_devices_ecam(ecam)? };
+                let devices = unsafe { pci::net_devices_ecam(ecam, &mut BarSpace::none())? };
                 (devices, "ECAM")
             }
             Some(ecam) => return Err(format!("PCI ECAM at {:#x}: above 4 GiB", ecam.base)),
-            None => (pci::net_devices(PortCam::<Ports>::new())?, "port I/O"),
+            None => (
+                pci::net_devices(PortCam::<Ports>::new(), &mut BarSpace::none())?,
+                "port I/O",
+            ),
         };
         devices
             .into_iter()

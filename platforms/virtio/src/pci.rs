@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 use virtio_drivers::transport::pci::bus::{
-    Cam, Command, ConfigurationAccess, DeviceFunction, HeaderType, MmioCam, PciRoot,
+    BarInfo, Cam, Command, ConfigurationAccess, DeviceFunction, HeaderType, MmioCam, PciRoot,
 };
 use virtio_drivers::transport::pci::{virtio_device_type, PciTransport};
 use virtio_drivers::transport::{DeviceType, SomeTransport};
@@ -102,13 +102,91 @@ impl Ecam {
     }
 }
 
+/// Where memory BARs go when no firmware placed them (QEMU's arm64 `virt`
+/// booted with `-kernel`): the host bridge's memory windows (a device
+/// tree's `ranges`), handed out upwards, each BAR aligned to its size.
+/// Only windows whose PCI and CPU addresses are the same can be used (the
+/// driver reads a BAR's address as the CPU's).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BarSpace {
+    /// Free space per window: next free address and end (exclusive).
+    windows: Vec<(u64, u64)>,
+}
+
+impl BarSpace {
+    /// No window: BARs the firmware left unplaced make an error.
+    pub fn none() -> BarSpace {
+        BarSpace::default()
+    }
+
+    /// Adds a memory window of `size` bytes at PCI address `pci`, CPU
+    /// address `cpu`; `Err` when they differ.
+    pub fn add_window(&mut self, pci: u64, cpu: u64, size: u64) -> Result<(), String> {
+        if pci != cpu {
+            return Err(alloc::format!(
+                "PCI memory window at {pci:#x} seen by the CPU at {cpu:#x}: only windows mapped one to one are used"
+            ));
+        }
+        self.windows.push((pci, pci.saturating_add(size)));
+        Ok(())
+    }
+
+    /// A place for `size` bytes aligned to `size`, below 4 GiB when
+    /// `below_4g`.
+    fn take(&mut self, size: u64, below_4g: bool) -> Option<u64> {
+        self.windows.iter_mut().find_map(|(next, end)| {
+            let at = next.checked_next_multiple_of(size)?;
+            let top = at.checked_add(size)?;
+            if top > *end || (below_4g && top > 1 << 32) {
+                return None;
+            }
+            *next = top;
+            Some(at)
+        })
+    }
+}
+
+/// Places every unplaced memory BAR of `df` in `space`.
+fn place_bars<C: ConfigurationAccess>(
+    root: &mut PciRoot<C>,
+    df: DeviceFunction,
+    space: &mut BarSpace,
+) -> Result<(), String> {
+    let mut bar = 0;
+    while bar < 6 {
+        let info = root
+            .bar_info(df, bar)
+            .map_err(|e| alloc::format!("PCI {df} BAR {bar}: {e}"))?;
+        let wide = info.as_ref().is_some_and(BarInfo::takes_two_entries);
+        if let Some(BarInfo::Memory {
+            address: 0, size, ..
+        }) = info
+        {
+            let at = space.take(size, !wide).ok_or_else(|| {
+                alloc::format!(
+                    "PCI {df} BAR {bar}: no room for {size} bytes in the bridge's windows"
+                )
+            })?;
+            if wide {
+                root.set_bar_64(df, bar, at);
+            } else {
+                root.set_bar_32(df, bar, at as u32);
+            }
+        }
+        bar += if wide { 2 } else { 1 };
+    }
+    Ok(())
+}
+
 /// Every virtio-net device on the PCI buses `cam` reaches, in bus, slot
 /// and function order (buses behind bridges after the bridge's own bus),
 /// each as a transport with memory decoding and bus mastering enabled and
-/// its interrupt disabled;
+/// its interrupt disabled, its memory BARs placed in `space` when the
+/// firmware left them unplaced;
 /// `Err` names a device that cannot be used.
 pub fn net_devices<C: ConfigurationAccess>(
     cam: C,
+    space: &mut BarSpace,
 ) -> Result<Vec<(DeviceFunction, SomeTransport<'static>)>, String> {
     // SAFETY: the clone only reads bridges' bus numbers, which nothing
     // here writes.
@@ -132,6 +210,7 @@ pub fn net_devices<C: ConfigurationAccess>(
             if virtio_device_type(&info) != Some(DeviceType::Network) {
                 continue;
             }
+            place_bars(&mut root, df, space)?;
             let (_, command) = root.get_status_command(df);
             root.set_command(
                 df,
@@ -153,12 +232,13 @@ pub fn net_devices<C: ConfigurationAccess>(
 /// nothing else uses it while the transports live.
 pub unsafe fn net_devices_ecam(
     ecam: Ecam,
+    space: &mut BarSpace,
 ) -> Result<Vec<(DeviceFunction, SomeTransport<'static>)>, String> {
     // SAFETY: the caller promises the window is this machine's ECAM,
     // identity-mapped and 256 MiB long from bus 0 (MCFG's base is bus 0's
     // even when the first bus is higher).
     let cam = unsafe { MmioCam::new(ecam.base as *mut u8, Cam::Ecam) };
-    net_devices(cam)
+    net_devices(cam, space)
 }
 
 #[cfg(test)]
@@ -186,6 +266,29 @@ mod tests {
         );
         assert_eq!(Ecam::from_mcfg(&table[..60]), None, "only segment 1 whole");
         assert_eq!(Ecam::from_mcfg(b"FACP"), None);
+    }
+
+    #[test]
+    fn bars_are_placed_aligned_in_windows_mapped_one_to_one() {
+        let mut space = BarSpace::none();
+        assert!(space.add_window(0x1000_0000, 0x3f00_0000, 0x100).is_err());
+        space
+            .add_window(0x1000_0100, 0x1000_0100, 0x2_0000)
+            .unwrap();
+        space
+            .add_window(0x80_0000_0000, 0x80_0000_0000, 1 << 30)
+            .unwrap();
+        assert_eq!(
+            space.take(0x1000, true),
+            Some(0x1000_1000),
+            "aligned to its size"
+        );
+        assert_eq!(space.take(0x4000, true), Some(0x1000_4000));
+        assert_eq!(space.take(0x4000, true), Some(0x1000_8000));
+        // Too big for the first window: the 64-bit one, unless it must
+        // stay below 4 GiB.
+        assert_eq!(space.take(0x10_0000, true), None);
+        assert_eq!(space.take(0x10_0000, false), Some(0x80_0000_0000));
     }
 
     /// Port I/O recorded, to check the address mechanism #1 selects.
@@ -218,7 +321,7 @@ mod tests {
             )
         });
         assert!(
-            net_devices(cam).unwrap().is_empty(),
+            net_devices(cam, &mut BarSpace::none()).unwrap().is_empty(),
             "an empty bus has no devices"
         );
     }
