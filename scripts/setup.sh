@@ -7,8 +7,9 @@
 # iputils-ping, netcat-openbsd, curl: real clients through the router and
 # the firewall in network namespaces; hping3: the demo's crafted TCP segment
 # (a SYN-ACK of no flow) at the firewall; binutils: `strip`, for the stripped
-# size `nfc bench --plat kvm` reports; qemu-system-x86: the unikernel images,
-# QEMU 10 from bookworm-backports on Debian 12).
+# size `nfc bench --plat kvm` reports; qemu-system-x86, qemu-system-arm: the
+# kvm and arm64 unikernel images, QEMU 10 from bookworm-backports on Debian
+# 12).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 
@@ -36,10 +37,15 @@ for pair in tcpdump:tcpdump valgrind:valgrind ip:iproute2 kill:procps \
     cmd=${pair%%:*} pkg=${pair#*:}
     need "$cmd" || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done
-# QEMU for the images: Debian 12's own is 7.2; its backports suite has 10.x.
+# QEMU for the images (x86_64 for kvm, aarch64 for arm64): Debian 12's own
+# is 7.2; its backports suite has 10.x.
 backports=()
-if ! need qemu-system-x86_64; then
-    missing+=(qemu-system-x86)
+qemu_missing=()
+for pair in qemu-system-x86_64:qemu-system-x86 qemu-system-aarch64:qemu-system-arm; do
+    need "${pair%%:*}" || qemu_missing+=("${pair#*:}")
+done
+if [ ${#qemu_missing[@]} -gt 0 ]; then
+    missing+=("${qemu_missing[@]}")
     if grep -qs 'VERSION_CODENAME=bookworm' /etc/os-release; then
         backports=(-t bookworm-backports)
         if [ "$(id -u)" -eq 0 ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then

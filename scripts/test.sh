@@ -24,5 +24,8 @@ done
 step "cargo clippy of the x86_64 image crates for x86_64-unknown-none"
 cargo clippy --locked -p nfc-arch-x86_64 -p nfc-virtio -p nfc-platform-kvm --target x86_64-unknown-none -- -D warnings
 
+step "cargo clippy of the arm64 image crates for aarch64-unknown-none"
+cargo clippy --locked -p nfc-virtio -p nfc-platform-arm64 --target aarch64-unknown-none -- -D warnings
+
 step "cargo test"
 cargo test --workspace --locked

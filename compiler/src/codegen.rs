@@ -30,6 +30,8 @@ pub enum Plat {
     Linux,
     /// A single-core x86_64 image booted by KVM/QEMU through PVH.
     Kvm,
+    /// A single-core arm64 image (a Linux arm64 `Image`) for QEMU's virt.
+    Arm64,
 }
 
 impl Plat {
@@ -38,6 +40,7 @@ impl Plat {
         match self {
             Plat::Linux => "nfc_platform_linux",
             Plat::Kvm => "nfc_platform_kvm",
+            Plat::Arm64 => "nfc_platform_arm64",
         }
     }
 
@@ -46,6 +49,7 @@ impl Plat {
         match self {
             Plat::Linux => "Linux",
             Plat::Kvm => "Kvm",
+            Plat::Arm64 => "Arm64",
         }
     }
 
@@ -54,6 +58,7 @@ impl Plat {
         match self {
             Plat::Linux => None,
             Plat::Kvm => Some("x86_64-unknown-none"),
+            Plat::Arm64 => Some("aarch64-unknown-none"),
         }
     }
 
@@ -62,6 +67,7 @@ impl Plat {
         match self {
             Plat::Linux => "linux",
             Plat::Kvm => "kvm",
+            Plat::Arm64 => "arm64",
         }
     }
 
@@ -70,6 +76,7 @@ impl Plat {
         match self {
             Plat::Linux => nfc_platform_linux::classes::CLASSES,
             Plat::Kvm => nfc_platform_kvm::classes::CLASSES,
+            Plat::Arm64 => nfc_platform_arm64::classes::CLASSES,
         }
     }
 }

@@ -153,6 +153,15 @@ fn build_crate(
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("nfc: cannot create {}: {e}\n", parent.display()))?;
     }
+    if plat == Plat::Arm64 {
+        // The loader takes a flat Image, not the ELF the linker made.
+        let elf = std::fs::read(&built)
+            .map_err(|e| format!("nfc: cannot read {}: {e}\n", built.display()))?;
+        let image = flat_image(&elf).map_err(|e| format!("nfc: {}: {e}\n", built.display()))?;
+        std::fs::write(output, image)
+            .map_err(|e| format!("nfc: cannot write {}: {e}\n", output.display()))?;
+        return Ok(output.to_path_buf());
+    }
     std::fs::copy(&built, output).map_err(|e| {
         format!(
             "nfc: cannot copy {} to {}: {e}\n",
@@ -161,6 +170,88 @@ fn build_crate(
         )
     })?;
     Ok(output.to_path_buf())
+}
+
+/// ELF's `e_machine` for AArch64.
+const EM_AARCH64: u16 = 183;
+/// A loadable segment.
+const PT_LOAD: u32 = 1;
+/// The largest flat image made: a larger span is a linking mistake.
+const FLAT_MAX: u64 = 256 << 20;
+
+/// The Linux arm64 `Image` of an image's ELF (64-bit, little-endian,
+/// AArch64): the loadable segments' file bytes laid out from the lowest
+/// one's physical address, gaps zero-filled, as `objcopy -O binary`
+/// does; `.bss` is left out (the Image header's `image_size` counts it).
+/// The result must start with the Image header (magic `ARM\x64` at
+/// 0x38).
+pub fn flat_image(elf: &[u8]) -> Result<Vec<u8>, String> {
+    let u16_at = |at: usize| {
+        elf.get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        elf.get(at..at + 4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+    };
+    let u64_at = |at: usize| {
+        elf.get(at..at + 8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+    };
+    if elf.get(..6) != Some(b"\x7fELF\x02\x01") {
+        return Err("not a 64-bit little-endian ELF".into());
+    }
+    if u16_at(18) != Some(EM_AARCH64) {
+        return Err("not an AArch64 ELF".into());
+    }
+    let truncated = || String::from("the ELF's program headers are cut short");
+    let phoff = u64_at(32).ok_or_else(truncated)? as usize;
+    let phentsize = u16_at(54).ok_or_else(truncated)? as usize;
+    let phnum = u16_at(56).ok_or_else(truncated)? as usize;
+    // (physical address, file offset, file size) of each loaded segment.
+    let mut segments = Vec::new();
+    for i in 0..phnum {
+        let ph = phoff + i * phentsize;
+        if u32_at(ph).ok_or_else(truncated)? != PT_LOAD {
+            continue;
+        }
+        let offset = u64_at(ph + 8).ok_or_else(truncated)?;
+        let paddr = u64_at(ph + 24).ok_or_else(truncated)?;
+        let filesz = u64_at(ph + 32).ok_or_else(truncated)?;
+        if filesz > 0 {
+            segments.push((paddr, offset, filesz));
+        }
+    }
+    let base = segments
+        .iter()
+        .map(|s| s.0)
+        .min()
+        .ok_or("the ELF has nothing to load")?;
+    let end = segments
+        .iter()
+        .map(|s| s.0.saturating_add(s.2))
+        .max()
+        .unwrap_or(base);
+    if end - base > FLAT_MAX {
+        return Err(format!(
+            "the loadable segments span {:#x}..{end:#x}, more than {} MiB",
+            base,
+            FLAT_MAX >> 20
+        ));
+    }
+    let mut image = vec![0u8; (end - base) as usize];
+    for (paddr, offset, filesz) in segments {
+        let bytes = usize::try_from(offset)
+            .ok()
+            .and_then(|o| elf.get(o..o.checked_add(filesz as usize)?))
+            .ok_or_else(|| format!("a segment at {paddr:#x} lies past the ELF's end"))?;
+        let at = (paddr - base) as usize;
+        image[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+    if image.get(0x38..0x3c) != Some(b"ARM\x64") {
+        return Err("the image does not start with an arm64 Image header".into());
+    }
+    Ok(image)
 }
 
 fn write_crate(
@@ -201,7 +292,10 @@ fn write_crate(
     );
     let mut wanted = vec![(dir.join("Cargo.toml"), manifest)];
     if let Some(triple) = plat.target() {
-        wanted.push((dir.join(".cargo/config.toml"), image_config(src, triple)));
+        wanted.push((
+            dir.join(".cargo/config.toml"),
+            image_config(src, plat, triple),
+        ));
     }
     for (module, text) in files {
         wanted.push((src_dir.join(format!("{module}.rs")), text.clone()));
@@ -232,12 +326,16 @@ fn write_crate(
     Ok(())
 }
 
-/// The `.cargo/config.toml` of an image's crate: the target, the linker
-/// script at 1 MiB, static relocation (no PIE). The code is built without
+/// The `.cargo/config.toml` of an image's crate: the target, the
+/// platform's linker script (x86_64's at 1 MiB, arm64's 2 MiB into QEMU
+/// virt's RAM), static relocation (no PIE). x86_64 code is built without
 /// SSE (the target's soft-float default); the kernel enables SSE at boot
 /// for functions that ask for it (platforms/x86_64/DESIGN.md says why).
-fn image_config(src: &Path, triple: &str) -> String {
-    let script = src.join("platforms/x86_64/link.ld");
+fn image_config(src: &Path, plat: Plat, triple: &str) -> String {
+    let script = src.join(match plat {
+        Plat::Arm64 => "platforms/arm64/link.ld",
+        Plat::Linux | Plat::Kvm => "platforms/x86_64/link.ld",
+    });
     format!(
         "# Generated by nfc: how the image is built. Do not edit.\n\
          [build]\n\
@@ -274,4 +372,79 @@ pub fn generate_and_build(
         emit,
         output,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 64-bit little-endian ELF for `machine` whose program headers load
+    /// `segments` (physical address, bytes) and one `.bss`-like segment
+    /// with no file bytes.
+    fn elf(machine: u16, segments: &[(u64, &[u8])]) -> Vec<u8> {
+        let phnum = segments.len() + 1;
+        let mut out = vec![0u8; 64 + 56 * phnum];
+        out[..6].copy_from_slice(b"\x7fELF\x02\x01");
+        out[18..20].copy_from_slice(&machine.to_le_bytes());
+        out[32..40].copy_from_slice(&64u64.to_le_bytes());
+        out[54..56].copy_from_slice(&56u16.to_le_bytes());
+        out[56..58].copy_from_slice(&(phnum as u16).to_le_bytes());
+        let mut headers = Vec::new();
+        for &(paddr, bytes) in segments {
+            headers.push((paddr, out.len() as u64, bytes.len() as u64));
+            out.extend_from_slice(bytes);
+        }
+        headers.push((0x5000_0000, 0, 0));
+        for (i, (paddr, offset, filesz)) in headers.into_iter().enumerate() {
+            let ph = &mut out[64 + 56 * i..64 + 56 * (i + 1)];
+            ph[..4].copy_from_slice(&PT_LOAD.to_le_bytes());
+            ph[8..16].copy_from_slice(&offset.to_le_bytes());
+            ph[16..24].copy_from_slice(&paddr.to_le_bytes());
+            ph[24..32].copy_from_slice(&paddr.to_le_bytes());
+            ph[32..40].copy_from_slice(&filesz.to_le_bytes());
+            ph[40..48].copy_from_slice(&(filesz + 4096).to_le_bytes());
+        }
+        out
+    }
+
+    fn header() -> Vec<u8> {
+        let mut h = vec![0x11u8; 64];
+        h[0x38..0x3c].copy_from_slice(b"ARM\x64");
+        h
+    }
+
+    #[test]
+    fn segments_are_laid_out_from_the_lowest_address() {
+        let text = header();
+        let data = [0xaa, 0xbb, 0xcc];
+        // Given out of order, with a gap between them.
+        let image = flat_image(&elf(
+            EM_AARCH64,
+            &[(0x4020_1000, &data), (0x4020_0000, &text)],
+        ))
+        .unwrap();
+        assert_eq!(image.len(), 0x1003);
+        assert_eq!(&image[..64], &text[..]);
+        assert!(image[64..0x1000].iter().all(|&b| b == 0), "the gap is zero");
+        assert_eq!(&image[0x1000..], &data);
+    }
+
+    #[test]
+    fn what_is_not_an_arm64_image_is_refused() {
+        let text = header();
+        let e = flat_image(&elf(62, &[(0x4020_0000, &text)])).unwrap_err();
+        assert!(e.contains("AArch64"), "{e}");
+        let e = flat_image(&elf(EM_AARCH64, &[(0x4020_0000, &[0u8; 64])])).unwrap_err();
+        assert!(e.contains("Image header"), "{e}");
+        let e = flat_image(&elf(EM_AARCH64, &[])).unwrap_err();
+        assert!(e.contains("nothing to load"), "{e}");
+        let e = flat_image(&elf(EM_AARCH64, &[(0, &text), (1 << 32, &text)])).unwrap_err();
+        assert!(e.contains("MiB"), "{e}");
+        let mut cut = elf(EM_AARCH64, &[(0x4020_0000, &text)]);
+        cut.truncate(100);
+        assert!(flat_image(&cut).unwrap_err().contains("cut short"));
+        assert!(flat_image(b"\x7fELF\x01\x01")
+            .unwrap_err()
+            .contains("64-bit"));
+    }
 }

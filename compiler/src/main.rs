@@ -65,28 +65,30 @@ enum Command {
     },
     /// Compile a configuration and run it: on linux as a program (arguments
     /// after `--` go to it: `--dev eth0=tap0`, `--control tcp:41900`); on
-    /// kvm as an image booted in QEMU, its serial console on this terminal
-    /// (arguments after `--` go to QEMU). Ctrl-C stops it cleanly.
+    /// kvm and arm64 as an image booted in QEMU, its serial console on this
+    /// terminal (arguments after `--` go to QEMU). Ctrl-C stops it cleanly.
     Run {
         /// The configuration file (`-` for standard input).
         config: String,
         /// The platform.
         #[arg(long, value_enum, default_value_t = PlatArg::Linux)]
         plat: PlatArg,
-        /// kvm: the QEMU machine: microvm (virtio-mmio), q35 or pc (PCI).
-        #[arg(long, default_value = "microvm", value_parser = str::parse::<nfc::qemu::Machine>)]
-        machine: nfc::qemu::Machine,
-        /// kvm: the accelerator, tcg or kvm (default: NFC_ACCEL, else tcg).
+        /// kvm, arm64: the QEMU machine: microvm (virtio-mmio), q35 or pc
+        /// (PCI) for kvm, virt for arm64 [default: microvm, virt].
+        #[arg(long, value_parser = str::parse::<nfc::qemu::Machine>)]
+        machine: Option<nfc::qemu::Machine>,
+        /// kvm, arm64: the accelerator, tcg or kvm (default: NFC_ACCEL, else tcg).
         #[arg(long, value_parser = str::parse::<nfc::qemu::Accel>)]
         accel: Option<nfc::qemu::Accel>,
-        /// kvm: guest memory in MiB.
+        /// kvm, arm64: guest memory in MiB.
         #[arg(long, default_value_t = 32)]
         memory: u32,
-        /// kvm: a NIC, eth0 first: `tap:NAME` or `dgram:LOCAL_PORT:REMOTE_PORT`
-        /// (UDP on 127.0.0.1), optionally `,mac=XX:XX:XX:XX:XX:XX`.
+        /// kvm, arm64: a NIC, eth0 first: `tap:NAME` or
+        /// `dgram:LOCAL_PORT:REMOTE_PORT` (UDP on 127.0.0.1), optionally
+        /// `,mac=XX:XX:XX:XX:XX:XX`.
         #[arg(long = "nic", value_name = "SPEC")]
         nics: Vec<String>,
-        /// Arguments for the program (linux) or QEMU (kvm).
+        /// Arguments for the program (linux) or QEMU (kvm, arm64).
         #[arg(last = true)]
         args: Vec<String>,
     },
@@ -286,6 +288,19 @@ enum PlatArg {
     Linux,
     /// A single-core x86_64 image (PVH ELF) for KVM/QEMU.
     Kvm,
+    /// A single-core arm64 image (Linux arm64 Image) for QEMU's virt.
+    Arm64,
+}
+
+impl PlatArg {
+    /// The platform code is generated for.
+    fn plat(self) -> nfc::codegen::Plat {
+        match self {
+            PlatArg::Linux => nfc::codegen::Plat::Linux,
+            PlatArg::Kvm => nfc::codegen::Plat::Kvm,
+            PlatArg::Arm64 => nfc::codegen::Plat::Arm64,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -332,10 +347,7 @@ fn main() -> ExitCode {
             output,
             emit,
         } => Input::read(&config).and_then(|input| {
-            let plat = match plat {
-                PlatArg::Linux => nfc::codegen::Plat::Linux,
-                PlatArg::Kvm => nfc::codegen::Plat::Kvm,
-            };
+            let plat = plat.plat();
             let output = output.unwrap_or_else(|| PathBuf::from(&input.stem));
             cli::compile(&input, &cli.defines, plat, emit.as_deref(), &output, color)
         }),
@@ -372,7 +384,7 @@ fn main() -> ExitCode {
         }
         Command::Run {
             config,
-            plat: PlatArg::Kvm,
+            plat: plat @ (PlatArg::Kvm | PlatArg::Arm64),
             machine,
             accel,
             memory,
@@ -380,10 +392,25 @@ fn main() -> ExitCode {
             args,
         } => {
             let run = || -> Result<ExitCode, String> {
+                let plat = plat.plat();
+                let arm64 = plat == nfc::codegen::Plat::Arm64;
+                let machine = match machine {
+                    Some(m) if m.is_arm64() != arm64 => {
+                        return Err(format!(
+                            "nfc run: machine {m} is not for --plat {}",
+                            plat.name()
+                        ))
+                    }
+                    Some(m) => m,
+                    None if arm64 => nfc::qemu::Machine::Virt,
+                    None => nfc::qemu::Machine::Microvm,
+                };
                 let input = Input::read(&config)?;
-                let mut vm = nfc::qemu::Vm::new(
-                    std::env::temp_dir().join(format!("nfc-run-{}.kvm", input.stem)),
-                );
+                let mut vm = nfc::qemu::Vm::new(std::env::temp_dir().join(format!(
+                    "nfc-run-{}.{}",
+                    input.stem,
+                    plat.name()
+                )));
                 vm.machine = machine;
                 vm.accel = match accel {
                     Some(a) => a,
@@ -396,14 +423,7 @@ fn main() -> ExitCode {
                     .map(|(i, spec)| nfc::qemu::Nic::parse(spec, i))
                     .collect::<Result<_, _>>()?;
                 vm.extra = args;
-                let out = cli::compile(
-                    &input,
-                    &cli.defines,
-                    nfc::codegen::Plat::Kvm,
-                    None,
-                    &vm.kernel,
-                    color,
-                )?;
+                let out = cli::compile(&input, &cli.defines, plat, None, &vm.kernel, color)?;
                 eprint!("{out}");
                 eprintln!("nfc: $ {}", vm.command_line());
                 let status = nfc::qemu::run(&vm)?;
@@ -449,6 +469,12 @@ fn main() -> ExitCode {
                 }
                 let options = kvm.options()?;
                 options.check()?;
+                if options.machine.is_arm64() {
+                    return Err(format!(
+                        "nfc bench: machine {} is not for --plat kvm\n",
+                        options.machine
+                    ));
+                }
                 let input = Input::read(&config)?;
                 let image = std::env::temp_dir().join(format!("nfc-bench-{}.kvm", input.stem));
                 let out = cli::compile(
@@ -465,6 +491,14 @@ fn main() -> ExitCode {
             };
             bench()
         }
+        Command::Bench {
+            plat: PlatArg::Arm64,
+            ..
+        } => Err(
+            "nfc bench: --plat arm64 is not measured by nfc bench yet (BENCHMARKS.md has \
+             figures taken by hand); use --plat kvm or linux\n"
+                .into(),
+        ),
         Command::Click {
             file,
             file_option,

@@ -1,7 +1,7 @@
-//! The QEMU command line that boots a kvm image: machine, accelerator,
-//! memory, serial console and NICs. `nfc run --plat kvm` prints and runs
-//! it; the tests that boot images build theirs here too, so what is tested
-//! is what operators run.
+//! The QEMU command line that boots a kvm or arm64 image: machine,
+//! accelerator, memory, serial console and NICs. `nfc run --plat kvm|arm64`
+//! prints and runs it; the tests that boot images build theirs here too,
+//! so what is tested is what operators run.
 //!
 //! Every machine gets `-cpu max` (RDRAND, RDSEED and AES-NI under TCG;
 //! under KVM without `arch-capabilities`, which some KVMs refuse),
@@ -10,7 +10,10 @@
 //! resets the machine when it stops, which then ends QEMU). microvm runs
 //! with `acpi=off`, so QEMU lists its virtio-mmio devices on the kernel
 //! command line as `virtio_mmio.device=` (as Firecracker does); q35 and pc
-//! put virtio-net on PCI.
+//! put virtio-net on PCI. arm64 images run in `qemu-system-aarch64` on the
+//! `virt` machine, with its virtio-mmio transports (listed in the device
+//! tree) for the NICs and a `virtio-rng-device`; the image powers the
+//! machine off through PSCI when it stops, which ends QEMU.
 
 use std::fmt;
 use std::net::SocketAddrV4;
@@ -23,9 +26,12 @@ use nfc_dataplane::parse::EtherAddress;
 /// The QEMU program for x86_64 images.
 pub const QEMU: &str = "qemu-system-x86_64";
 
+/// The QEMU program for arm64 images.
+pub const QEMU_AARCH64: &str = "qemu-system-aarch64";
+
 /// What to say when [`QEMU`] cannot be started.
 pub fn missing(e: &std::io::Error) -> String {
-    format!("nfc: cannot run {QEMU} ({e}): install the Debian package qemu-system-x86")
+    Machine::Microvm.missing(e)
 }
 
 /// How QEMU runs the guest's code.
@@ -79,6 +85,8 @@ pub enum Machine {
     Q35,
     /// `pc`: i440FX, PCI through port I/O, ACPI.
     Pc,
+    /// `virt` (arm64): a device tree, virtio-mmio transports, PSCI.
+    Virt,
 }
 
 impl Machine {
@@ -88,13 +96,43 @@ impl Machine {
             Machine::Microvm => "microvm,acpi=off",
             Machine::Q35 => "q35",
             Machine::Pc => "pc",
+            Machine::Virt => "virt",
         }
+    }
+
+    /// True for the arm64 machine (`--plat arm64`), false for the x86_64
+    /// ones (`--plat kvm`).
+    pub fn is_arm64(self) -> bool {
+        self == Machine::Virt
+    }
+
+    /// The QEMU program that emulates this machine.
+    pub fn program(self) -> &'static str {
+        if self.is_arm64() {
+            QEMU_AARCH64
+        } else {
+            QEMU
+        }
+    }
+
+    /// What to say when [`Machine::program`] cannot be started: the Debian
+    /// package that has it.
+    pub fn missing(self, e: &std::io::Error) -> String {
+        let package = if self.is_arm64() {
+            "qemu-system-arm"
+        } else {
+            "qemu-system-x86"
+        };
+        format!(
+            "nfc: cannot run {} ({e}): install the Debian package {package}",
+            self.program()
+        )
     }
 
     /// The QEMU device that puts a virtio-net NIC on this machine.
     fn nic_device(self) -> &'static str {
         match self {
-            Machine::Microvm => "virtio-net-device",
+            Machine::Microvm | Machine::Virt => "virtio-net-device",
             // No option ROM: the image has its own driver.
             Machine::Q35 | Machine::Pc => "virtio-net-pci",
         }
@@ -109,7 +147,10 @@ impl FromStr for Machine {
             "microvm" => Ok(Machine::Microvm),
             "q35" => Ok(Machine::Q35),
             "pc" => Ok(Machine::Pc),
-            _ => Err(format!("unknown machine `{s}`: use microvm, q35 or pc")),
+            "virt" => Ok(Machine::Virt),
+            _ => Err(format!(
+                "unknown machine `{s}`: use microvm, q35 or pc (kvm), virt (arm64)"
+            )),
         }
     }
 }
@@ -120,6 +161,7 @@ impl fmt::Display for Machine {
             Machine::Microvm => "microvm",
             Machine::Q35 => "q35",
             Machine::Pc => "pc",
+            Machine::Virt => "virt",
         })
     }
 }
@@ -209,7 +251,7 @@ impl Nic {
 /// A VM to boot: the image and everything QEMU needs to run it.
 #[derive(Clone, Debug)]
 pub struct Vm {
-    /// The kvm image (a PVH ELF).
+    /// The image: a PVH ELF (kvm) or an arm64 `Image` (virt).
     pub kernel: PathBuf,
     /// The machine type.
     pub machine: Machine,
@@ -247,6 +289,9 @@ impl Vm {
             "-cpu",
             match self.accel {
                 Accel::Tcg => "max",
+                // An arm64 guest under KVM needs an arm64 host, whose KVM
+                // takes `max` as it is.
+                Accel::Kvm if self.machine.is_arm64() => "max",
                 // KVM's `max` passes the host's IA32_ARCH_CAPABILITIES
                 // MSR on, which some KVMs (this machine's) refuse to set:
                 // QEMU then aborts before the guest runs.
@@ -296,11 +341,16 @@ impl Vm {
                 self.machine.nic_device(),
                 EtherAddress(nic.mac)
             );
-            if self.machine != Machine::Microvm {
+            if self.machine.nic_device() == "virtio-net-pci" {
                 device.push_str(",romfile=");
             }
             args.push("-device".into());
             args.push(device);
+        }
+        if self.machine.is_arm64() {
+            // Entropy for CPUs without RNDR.
+            args.push("-device".into());
+            args.push("virtio-rng-device".into());
         }
         args.push("-kernel".into());
         args.push(self.kernel.display().to_string());
@@ -310,7 +360,7 @@ impl Vm {
 
     /// The command that boots the VM.
     pub fn command(&self) -> Command {
-        let mut c = Command::new(QEMU);
+        let mut c = Command::new(self.machine.program());
         c.args(self.args());
         c
     }
@@ -327,7 +377,7 @@ impl Vm {
                 format!("'{}'", a.replace('\'', r"'\''"))
             }
         };
-        std::iter::once(QEMU.to_string())
+        std::iter::once(self.machine.program().to_string())
             .chain(self.args().iter().map(|a| quote(a)))
             .collect::<Vec<_>>()
             .join(" ")
@@ -349,7 +399,7 @@ pub fn run(vm: &Vm) -> Result<std::process::ExitStatus, String> {
     let mut command = vm.command();
     command.stdin(Stdio::piped());
     nfc_platform_linux::supervised(&mut command);
-    let mut child = command.spawn().map_err(|e| missing(&e))?;
+    let mut child = command.spawn().map_err(|e| vm.machine.missing(&e))?;
     let console = Arc::new(Mutex::new(child.stdin.take().expect("piped stdin")));
     {
         let console = console.clone();
@@ -369,7 +419,10 @@ pub fn run(vm: &Vm) -> Result<std::process::ExitStatus, String> {
     }
     let mut stop_sent = false;
     loop {
-        if let Some(status) = child.try_wait().map_err(|e| format!("nfc: {QEMU}: {e}"))? {
+        if let Some(status) = child
+            .try_wait()
+            .map_err(|e| format!("nfc: {}: {e}", vm.machine.program()))?
+        {
             return Ok(status);
         }
         if nfc_platform_linux::stop_requested() && !stop_sent {
@@ -417,6 +470,27 @@ mod tests {
     }
 
     #[test]
+    fn arm64_runs_on_virt_in_qemu_system_aarch64() {
+        let mut vm = Vm::new("/tmp/fw.img");
+        vm.machine = "virt".parse().unwrap();
+        vm.nics.push(Nic::parse("dgram:40001:40002", 0).unwrap());
+        let line = vm.command_line();
+        assert!(
+            line.starts_with("qemu-system-aarch64 -M virt -cpu max -accel tcg -m 32M"),
+            "{line}"
+        );
+        assert!(line.contains(
+            "-device virtio-net-device,netdev=n0,mac=52:54:00:00:00:01 \
+             -device virtio-rng-device -kernel /tmp/fw.img"
+        ));
+        assert!(!line.contains("romfile"));
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert!(vm.machine.missing(&e).contains("package qemu-system-arm"));
+        assert!(missing(&e).contains("package qemu-system-x86"));
+        assert!(Machine::Virt.is_arm64() && !Machine::Q35.is_arm64());
+    }
+
+    #[test]
     fn bad_nics_and_names_say_what_is_expected() {
         for bad in ["tap:", "dgram:1", "dgram:1:x", "udp:1:2", "tap:x,mac=zz"] {
             let e = Nic::parse(bad, 0).unwrap_err();
@@ -425,7 +499,7 @@ mod tests {
         assert!("xen"
             .parse::<Machine>()
             .unwrap_err()
-            .contains("microvm, q35 or pc"));
+            .contains("microvm, q35 or pc (kvm), virt (arm64)"));
         assert!("hvf".parse::<Accel>().unwrap_err().contains("tcg or kvm"));
     }
 }

@@ -2,8 +2,10 @@
 //! [`golden`], the generator of the golden tests' input packets, and
 //! [`filter_gen`], the filter tests' packets and patterns; [`frames`], the
 //! firewall tests' frames; [`vm`], images
-//! booted in QEMU; [`netns`], network namespaces for real clients.
+//! booted in QEMU; [`count`], the boot tests' configuration and checks;
+//! [`netns`], network namespaces for real clients.
 
+pub mod count;
 pub mod filter_gen;
 pub mod frames;
 pub mod golden;

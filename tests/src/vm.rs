@@ -81,7 +81,7 @@ impl Running {
     pub fn start_in(ns: &str, vm: &Vm) -> Running {
         let mut command = std::process::Command::new("ip");
         command
-            .args(["netns", "exec", ns, nfc::qemu::QEMU])
+            .args(["netns", "exec", ns, vm.machine.program()])
             .args(vm.args());
         Running::spawn(vm, command)
     }
@@ -92,7 +92,7 @@ impl Running {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("{}", nfc::qemu::missing(&e)));
+            .unwrap_or_else(|e| panic!("{}", vm.machine.missing(&e)));
         let console = Arc::new(Mutex::new(String::new()));
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,

@@ -12,25 +12,12 @@ use std::time::Duration;
 
 use nfc::codegen::Plat;
 use nfc::qemu::{Machine, Vm};
+use nfc_tests::count::{self, le_u16 as u16_at, le_u32 as u32_at, le_u64 as u64_at};
 use nfc_tests::vm::{self, Running};
 
 /// The image, built once for every test of this file.
 fn image() -> PathBuf {
-    vm::image(
-        env!("CARGO_TARGET_TMPDIR"),
-        "tests/kvm/count.click",
-        Plat::Kvm,
-    )
-}
-
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes(b[at..at + 2].try_into().unwrap())
-}
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
-}
-fn u64_at(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+    vm::image(env!("CARGO_TARGET_TMPDIR"), count::CONFIG, Plat::Kvm)
 }
 
 #[test]
@@ -100,24 +87,7 @@ fn boot(machine: Machine) -> String {
 }
 
 fn boots_and_runs(machine: Machine) {
-    let console = boot(machine);
-    let lines: Vec<&str> = console.lines().collect();
-    let ready = lines.iter().position(|l| *l == "nfc: ready count 0 nics");
-    let stopped = lines.iter().position(|l| *l == "nfc: stopped elements");
-    assert!(
-        ready.is_some() && stopped > ready,
-        "{machine}: no ready and stop lines:\n{console}"
-    );
-    for counter in ["src.count 1000", "c.count 1000", "c.byte_count 60000"] {
-        assert!(
-            lines.contains(&counter),
-            "{machine}: no `{counter}`:\n{console}"
-        );
-    }
-    assert!(
-        !console.contains("fault") && !console.contains("panic"),
-        "{console}"
-    );
+    count::ran_to_its_end(&boot(machine), &machine.to_string());
 }
 
 #[test]
@@ -138,10 +108,7 @@ fn boots_on_pc() {
 /// Boots the image with `nfc.crash=HOW` on its command line and returns
 /// the console once the image says it stopped.
 fn crash(how: &str, stopped: &str) -> String {
-    let mut vm = Vm::new(image());
-    vm.extra = vec!["-append".into(), format!("nfc.crash={how}")];
-    let mut running = Running::start(&vm);
-    running.wait_for(stopped, Duration::from_secs(60))
+    count::crash(Vm::new(image()), how, stopped)
 }
 
 #[test]
@@ -173,20 +140,11 @@ fn an_invalid_opcode_and_a_panic_are_reported() {
     );
 }
 
-/// The number `count.click`'s Script printed from the seed.
-fn random_line(console: &str) -> String {
-    console
-        .lines()
-        .find(|l| l.starts_with("random "))
-        .unwrap_or_else(|| panic!("no random line:\n{console}"))
-        .to_string()
-}
-
 #[test]
 fn each_boot_draws_its_own_seed() {
-    let first = random_line(&boot(Machine::Microvm));
-    let second = random_line(&boot(Machine::Microvm));
-    let third = random_line(&boot(Machine::Microvm));
+    let first = count::random_line(&boot(Machine::Microvm));
+    let second = count::random_line(&boot(Machine::Microvm));
+    let third = count::random_line(&boot(Machine::Microvm));
     // Three equal 30-bit draws would be chance once in 10^18.
     assert!(first != second || second != third, "{first} three times");
 }
