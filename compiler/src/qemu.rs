@@ -115,17 +115,31 @@ impl Machine {
         }
     }
 
-    /// What to say when [`Machine::program`] cannot be started: the Debian
-    /// package that has it.
-    pub fn missing(self, e: &std::io::Error) -> String {
-        let package = if self.is_arm64() {
+    /// The Debian package that has [`Machine::program`].
+    pub fn package(self) -> &'static str {
+        if self.is_arm64() {
             "qemu-system-arm"
         } else {
             "qemu-system-x86"
-        };
+        }
+    }
+
+    /// The platform whose images this machine boots.
+    pub fn plat(self) -> crate::codegen::Plat {
+        if self.is_arm64() {
+            crate::codegen::Plat::Arm64
+        } else {
+            crate::codegen::Plat::Kvm
+        }
+    }
+
+    /// What to say when [`Machine::program`] cannot be started: the Debian
+    /// package that has it.
+    pub fn missing(self, e: &std::io::Error) -> String {
         format!(
-            "nfc: cannot run {} ({e}): install the Debian package {package}",
-            self.program()
+            "nfc: cannot run {} ({e}): install the Debian package {}",
+            self.program(),
+            self.package()
         )
     }
 

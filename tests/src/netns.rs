@@ -106,14 +106,17 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Namespaces `nfc-<role>-<pid>` for each of `roles`, each with its
+    /// Namespaces `nfc-<test>-<role>-<pid>` for each of `roles`, each with its
     /// loopback up, and a scratch directory named after `test`.
     pub fn new(test: &str, roles: &[&str]) -> Scene {
         let id = std::process::id();
         let dir = std::env::temp_dir().join(format!("nfc-{test}-{id}"));
         std::fs::create_dir_all(&dir).expect("scratch directory");
         let scene = Scene {
-            names: roles.iter().map(|r| format!("nfc-{r}-{id}")).collect(),
+            names: roles
+                .iter()
+                .map(|r| format!("nfc-{test}-{r}-{id}"))
+                .collect(),
             dir,
         };
         for ns in &scene.names {

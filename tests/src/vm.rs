@@ -27,15 +27,18 @@ pub fn root() -> PathBuf {
 /// built once per test program into `dir` (the test's
 /// `CARGO_TARGET_TMPDIR`).
 pub fn image(dir: &str, config: &str, plat: Plat) -> PathBuf {
-    static BUILT: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+    static BUILT: Mutex<Vec<(String, &str, PathBuf)>> = Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, path)) = built.iter().find(|(c, _)| c == config) {
+    if let Some((_, _, path)) = built
+        .iter()
+        .find(|(c, p, _)| c == config && *p == plat.name())
+    {
         return path.clone();
     }
     let stem = Path::new(config).file_stem().unwrap().to_string_lossy();
     let out = Path::new(dir).join(format!("{stem}.{}", plat.name()));
     build_image(config, &[], plat, &out);
-    built.push((config.to_string(), out.clone()));
+    built.push((config.to_string(), plat.name(), out.clone()));
     out
 }
 

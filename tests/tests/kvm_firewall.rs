@@ -1,7 +1,8 @@
 //! The firewall unikernel, frame by frame: `configs/firewall.click`
-//! compiled with `--plat kvm`, booted in QEMU (TCG) with its two NICs on
-//! `-netdev dgram` UDP sockets on 127.0.0.1, on microvm (virtio-mmio) and
-//! q35 (virtio-pci). The test plays the hosts on both sides: it sends real
+//! compiled with `--plat kvm` (and `--plat arm64`), booted in QEMU (TCG)
+//! with its two NICs on `-netdev dgram` UDP sockets on 127.0.0.1, on
+//! microvm (virtio-mmio) and q35 (virtio-pci), and on arm64's virt
+//! (virtio-mmio). The test plays the hosts on both sides: it sends real
 //! Ethernet frames in, answers the firewall's ARP requests, and checks
 //! what comes out of each NIC:
 //!
@@ -19,7 +20,6 @@
 
 use std::time::{Duration, Instant};
 
-use nfc::codegen::Plat;
 use nfc::qemu::{Machine, Vm};
 use nfc_tests::frames::*;
 use nfc_tests::golden::ether;
@@ -42,7 +42,7 @@ impl Fw {
         let image = vm::image(
             env!("CARGO_TARGET_TMPDIR"),
             "configs/firewall.click",
-            Plat::Kvm,
+            machine.plat(),
         );
         let (inside, nic0) = Link::new(FW_IN_MAC);
         let (outside, nic1) = Link::new(FW_OUT_MAC);
@@ -231,4 +231,9 @@ fn firewall_frames_on_microvm() {
 #[test]
 fn firewall_frames_on_q35() {
     firewall_on(Machine::Q35);
+}
+
+#[test]
+fn firewall_frames_on_arm64_virt_over_mmio() {
+    firewall_on(Machine::Virt);
 }

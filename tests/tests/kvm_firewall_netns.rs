@@ -1,6 +1,8 @@
 //! The firewall unikernel between real clients: `configs/firewall.click`
-//! compiled with `--plat kvm` and booted in QEMU (TCG, microvm) with its two
-//! NICs on TAP devices, between two network namespaces the test creates:
+//! compiled with `--plat kvm` and booted in QEMU (TCG, microvm), and
+//! compiled with `--plat arm64` and booted on arm64's virt, each with its
+//! two NICs on TAP devices, between two network namespaces the test
+//! creates:
 //!
 //! ```text
 //!  netns inside                 netns fw (QEMU)                  netns outside
@@ -33,8 +35,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use nfc::codegen::Plat;
-use nfc::qemu::{Backend, Nic, Vm};
+use nfc::qemu::{Backend, Machine, Nic, Vm};
 use nfc_tests::netns::{
     counters, in_ns, ip, ping, require_tools, run_in, wait_for, Background, Scene,
 };
@@ -47,7 +48,6 @@ const TOOLS: &[(&str, &str)] = &[
     ("nc.openbsd", "netcat-openbsd"),
     ("curl", "curl"),
     ("timeout", "coreutils"),
-    ("qemu-system-x86_64", "qemu-system-x86"),
 ];
 
 const SERVER: &str = "198.51.100.10";
@@ -90,9 +90,23 @@ fn curl(ns: &str, url: &str) -> Option<String> {
 }
 
 #[test]
-fn real_clients_through_the_firewall_unikernel() {
+fn real_clients_through_the_kvm_firewall() {
+    through(Machine::Microvm);
+}
+
+#[test]
+fn real_clients_through_the_arm64_firewall() {
+    through(Machine::Virt);
+}
+
+/// The whole check with the image for `machine`.
+fn through(machine: Machine) {
     require_tools(TOOLS, "firewall unikernel");
-    let scene = Scene::new("kvm-firewall", &["fw", "inside", "outside"]);
+    require_tools(
+        &[(machine.program(), machine.package())],
+        "firewall unikernel",
+    );
+    let scene = Scene::new(&format!("{machine}-firewall"), &["fw", "inside", "outside"]);
     let (fw, inside, outside) = (
         scene.names[0].as_str(),
         scene.names[1].as_str(),
@@ -101,9 +115,10 @@ fn real_clients_through_the_firewall_unikernel() {
     let image = vm::image(
         env!("CARGO_TARGET_TMPDIR"),
         "configs/firewall.click",
-        Plat::Kvm,
+        machine.plat(),
     );
     let mut vm = Vm::new(image);
+    vm.machine = machine;
     vm.accel = nfc::qemu::Accel::from_env().unwrap();
     vm.nics = [(IN_TAP, [2, 0, 0, 0, 0, 1]), (OUT_TAP, [2, 0, 0, 0, 0, 2])]
         .into_iter()
