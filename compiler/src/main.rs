@@ -74,7 +74,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PlatArg::Linux)]
         plat: PlatArg,
         /// kvm, arm64: the QEMU machine: microvm (virtio-mmio), q35 or pc
-        /// (PCI) for kvm, virt for arm64 [default: microvm, virt].
+        /// (PCI) for kvm, virt (virtio-mmio) or virt-pci (PCI) for arm64
+        /// [default: microvm, virt].
         #[arg(long, value_parser = str::parse::<nfc::qemu::Machine>)]
         machine: Option<nfc::qemu::Machine>,
         /// kvm, arm64: the accelerator, tcg or kvm (default: NFC_ACCEL, else tcg).
@@ -93,8 +94,8 @@ enum Command {
         args: Vec<String>,
     },
     /// Benchmark a configuration. linux: compile, run several times,
-    /// report the median rate (the config prints a RESULT line). kvm:
-    /// compile the image, report its size, its boot time and its
+    /// report the median rate (the config prints a RESULT line). kvm,
+    /// arm64: compile the image, report its size, its boot time and its
     /// forwarding rate through QEMU (frames sent into eth0 over
     /// `-netdev dgram`), and with --min-memory the smallest memory with
     /// which it boots and forwards.
@@ -184,48 +185,48 @@ impl LinuxBenchArgs {
 /// `nfc bench --plat kvm`'s options.
 #[derive(clap::Args)]
 struct KvmBenchArgs {
-    /// kvm: the QEMU machine: microvm (virtio-mmio), q35 or pc (PCI)
-    /// [default: microvm].
+    /// kvm, arm64: the QEMU machine: microvm (virtio-mmio), q35 or pc
+    /// (PCI) for kvm, virt or virt-pci for arm64 [default: microvm, virt].
     #[arg(long, value_parser = str::parse::<nfc::qemu::Machine>)]
     machine: Option<nfc::qemu::Machine>,
-    /// kvm: the accelerator, tcg or kvm [default: NFC_ACCEL, else tcg].
+    /// kvm, arm64: the accelerator, tcg or kvm [default: NFC_ACCEL, else tcg].
     #[arg(long, value_parser = str::parse::<nfc::qemu::Accel>)]
     accel: Option<nfc::qemu::Accel>,
-    /// kvm: guest memory in MiB; the top of the --min-memory search
+    /// kvm, arm64: guest memory in MiB; the top of the --min-memory search
     /// [default: 32].
     #[arg(long)]
     memory: Option<u32>,
-    /// kvm: boots the boot-time medians are taken over [default: 5].
+    /// kvm, arm64: boots the boot-time medians are taken over [default: 5].
     #[arg(long)]
     boots: Option<usize>,
-    /// kvm: seconds the sender sends [default: 5].
+    /// kvm, arm64: seconds the sender sends [default: 5].
     #[arg(long)]
     seconds: Option<f64>,
-    /// kvm: NICs, each on `-netdev dgram` on 127.0.0.1 [default: 2].
+    /// kvm, arm64: NICs, each on `-netdev dgram` on 127.0.0.1 [default: 2].
     #[arg(long)]
     nics: Option<usize>,
-    /// kvm: a NIC's MAC, eth0 first (repeatable) [default:
+    /// kvm, arm64: a NIC's MAC, eth0 first (repeatable) [default:
     /// 52:54:00:00:00:0N+1].
     #[arg(long = "mac", value_name = "MAC", value_parser = parse_mac)]
     macs: Vec<[u8; 6]>,
-    /// kvm: the frames' length in bytes, Ethernet header to UDP payload
+    /// kvm, arm64: the frames' length in bytes, Ethernet header to UDP payload
     /// (no FCS) [default: 64].
     #[arg(long)]
     frame_size: Option<usize>,
-    /// kvm: the flow's source [default: 198.51.100.20:40000].
+    /// kvm, arm64: the flow's source [default: 198.51.100.20:40000].
     #[arg(long, value_name = "IP:PORT")]
     src: Option<std::net::SocketAddrV4>,
-    /// kvm: the flow's destination [default: 192.0.2.53:53].
+    /// kvm, arm64: the flow's destination [default: 192.0.2.53:53].
     #[arg(long, value_name = "IP:PORT")]
     dst: Option<std::net::SocketAddrV4>,
-    /// kvm: frames per second to offer [default: as fast as the sender can].
+    /// kvm, arm64: frames per second to offer [default: as fast as the sender can].
     #[arg(long, value_name = "FPS")]
     rate: Option<f64>,
-    /// kvm: also find the smallest memory (MiB) with which the image boots
+    /// kvm, arm64: also find the smallest memory (MiB) with which the image boots
     /// and forwards 90 % of 1,000 paced frames.
     #[arg(long)]
     min_memory: bool,
-    /// kvm: more arguments for QEMU (after `--`), e.g. `-trace` events.
+    /// kvm, arm64: more arguments for QEMU (after `--`), e.g. `-trace` events.
     #[arg(last = true, value_name = "QEMU_ARGS")]
     qemu_args: Vec<String>,
 }
@@ -444,7 +445,7 @@ fn main() -> ExitCode {
             linux,
             kvm,
         } => match kvm.given() {
-            Some(o) => Err(format!("nfc bench: {o} is for --plat kvm\n")),
+            Some(o) => Err(format!("nfc bench: {o} is for --plat kvm or arm64\n")),
             None => Input::read(&config).and_then(|input| {
                 let runs = linux.runs.unwrap_or(3);
                 cli::bench(
@@ -459,7 +460,7 @@ fn main() -> ExitCode {
         },
         Command::Bench {
             config,
-            plat: PlatArg::Kvm,
+            plat: plat @ (PlatArg::Kvm | PlatArg::Arm64),
             linux,
             kvm,
         } => {
@@ -467,38 +468,32 @@ fn main() -> ExitCode {
                 if let Some(o) = linux.given() {
                     return Err(format!("nfc bench: {o} is for --plat linux\n"));
                 }
-                let options = kvm.options()?;
-                options.check()?;
-                if options.machine.is_arm64() {
-                    return Err(format!(
-                        "nfc bench: machine {} is not for --plat kvm\n",
-                        options.machine
-                    ));
+                let plat = plat.plat();
+                let arm64 = plat == nfc::codegen::Plat::Arm64;
+                let given = kvm.machine;
+                let mut options = kvm.options()?;
+                match given {
+                    Some(m) if m.is_arm64() != arm64 => {
+                        return Err(format!(
+                            "nfc bench: machine {m} is not for --plat {}\n",
+                            plat.name()
+                        ))
+                    }
+                    Some(_) => {}
+                    None if arm64 => options.machine = nfc::qemu::Machine::Virt,
+                    None => {}
                 }
+                options.check()?;
                 let input = Input::read(&config)?;
-                let image = std::env::temp_dir().join(format!("nfc-bench-{}.kvm", input.stem));
-                let out = cli::compile(
-                    &input,
-                    &cli.defines,
-                    nfc::codegen::Plat::Kvm,
-                    None,
-                    &image,
-                    color,
-                )?;
+                let image =
+                    std::env::temp_dir().join(format!("nfc-bench-{}.{}", input.stem, plat.name()));
+                let out = cli::compile(&input, &cli.defines, plat, None, &image, color)?;
                 eprint!("{out}");
                 nfc::vmbench::bench(&image, &input.stem, &options, &mut std::io::stdout())?;
                 Ok(String::new())
             };
             bench()
         }
-        Command::Bench {
-            plat: PlatArg::Arm64,
-            ..
-        } => Err(
-            "nfc bench: --plat arm64 is not measured by nfc bench yet (BENCHMARKS.md has \
-             figures taken by hand); use --plat kvm or linux\n"
-                .into(),
-        ),
         Command::Click {
             file,
             file_option,

@@ -11,9 +11,10 @@
 //! with `acpi=off`, so QEMU lists its virtio-mmio devices on the kernel
 //! command line as `virtio_mmio.device=` (as Firecracker does); q35 and pc
 //! put virtio-net on PCI. arm64 images run in `qemu-system-aarch64` on the
-//! `virt` machine, with its virtio-mmio transports (listed in the device
-//! tree) for the NICs and a `virtio-rng-device`; the image powers the
-//! machine off through PSCI when it stops, which ends QEMU.
+//! `virt` machine with a `virtio-rng-device`, the NICs on its virtio-mmio
+//! transports (listed in the device tree) or, as `virt-pci`, on its PCI
+//! Express host bridge; the image powers the machine off through PSCI
+//! when it stops, which ends QEMU.
 
 use std::fmt;
 use std::net::SocketAddrV4;
@@ -87,6 +88,10 @@ pub enum Machine {
     Pc,
     /// `virt` (arm64): a device tree, virtio-mmio transports, PSCI.
     Virt,
+    /// `virt` (arm64) with the NICs on PCI (`virtio-net-pci` on its
+    /// ECAM host bridge, BARs placed by the image: `-kernel` runs no
+    /// firmware) instead of virtio-mmio.
+    VirtPci,
 }
 
 impl Machine {
@@ -96,14 +101,14 @@ impl Machine {
             Machine::Microvm => "microvm,acpi=off",
             Machine::Q35 => "q35",
             Machine::Pc => "pc",
-            Machine::Virt => "virt",
+            Machine::Virt | Machine::VirtPci => "virt",
         }
     }
 
     /// True for the arm64 machine (`--plat arm64`), false for the x86_64
     /// ones (`--plat kvm`).
     pub fn is_arm64(self) -> bool {
-        self == Machine::Virt
+        matches!(self, Machine::Virt | Machine::VirtPci)
     }
 
     /// The QEMU program that emulates this machine.
@@ -148,7 +153,7 @@ impl Machine {
         match self {
             Machine::Microvm | Machine::Virt => "virtio-net-device",
             // No option ROM: the image has its own driver.
-            Machine::Q35 | Machine::Pc => "virtio-net-pci",
+            Machine::Q35 | Machine::Pc | Machine::VirtPci => "virtio-net-pci",
         }
     }
 }
@@ -162,8 +167,9 @@ impl FromStr for Machine {
             "q35" => Ok(Machine::Q35),
             "pc" => Ok(Machine::Pc),
             "virt" => Ok(Machine::Virt),
+            "virt-pci" => Ok(Machine::VirtPci),
             _ => Err(format!(
-                "unknown machine `{s}`: use microvm, q35 or pc (kvm), virt (arm64)"
+                "unknown machine `{s}`: use microvm, q35 or pc (kvm), virt or virt-pci (arm64)"
             )),
         }
     }
@@ -176,6 +182,7 @@ impl fmt::Display for Machine {
             Machine::Q35 => "q35",
             Machine::Pc => "pc",
             Machine::Virt => "virt",
+            Machine::VirtPci => "virt-pci",
         })
     }
 }
@@ -277,12 +284,16 @@ pub struct Vm {
     pub nics: Vec<Nic>,
     /// A Unix socket for QEMU's human monitor (`system_powerdown`, …).
     pub monitor: Option<PathBuf>,
+    /// arm64: a `virtio-rng-device`, the entropy of CPUs without RNDR
+    /// (default: yes).
+    pub rng_device: bool,
     /// More arguments, passed as they are.
     pub extra: Vec<String>,
 }
 
 impl Vm {
-    /// A VM for `kernel` with the defaults: microvm, TCG, 32 MiB, no NIC.
+    /// A VM for `kernel` with the defaults: microvm, TCG, 32 MiB, no NIC,
+    /// an entropy device on arm64.
     pub fn new(kernel: impl Into<PathBuf>) -> Vm {
         Vm {
             kernel: kernel.into(),
@@ -291,6 +302,7 @@ impl Vm {
             memory_mib: 32,
             nics: Vec::new(),
             monitor: None,
+            rng_device: true,
             extra: Vec::new(),
         }
     }
@@ -361,7 +373,7 @@ impl Vm {
             args.push("-device".into());
             args.push(device);
         }
-        if self.machine.is_arm64() {
+        if self.machine.is_arm64() && self.rng_device {
             // Entropy for CPUs without RNDR.
             args.push("-device".into());
             args.push("virtio-rng-device".into());
@@ -484,7 +496,7 @@ mod tests {
     }
 
     #[test]
-    fn arm64_runs_on_virt_in_qemu_system_aarch64() {
+    fn arm64_runs_on_virt_in_qemu_system_aarch64_with_mmio_or_pci_nics() {
         let mut vm = Vm::new("/tmp/fw.img");
         vm.machine = "virt".parse().unwrap();
         vm.nics.push(Nic::parse("dgram:40001:40002", 0).unwrap());
@@ -502,6 +514,20 @@ mod tests {
         assert!(vm.machine.missing(&e).contains("package qemu-system-arm"));
         assert!(missing(&e).contains("package qemu-system-x86"));
         assert!(Machine::Virt.is_arm64() && !Machine::Q35.is_arm64());
+
+        // virt-pci: the same machine, its NICs on PCI.
+        vm.machine = "virt-pci".parse().unwrap();
+        let line = vm.command_line();
+        assert!(line.starts_with("qemu-system-aarch64 -M virt -cpu max"));
+        assert!(line.contains(
+            "-device virtio-net-pci,netdev=n0,mac=52:54:00:00:00:01,romfile= \
+             -device virtio-rng-device -kernel /tmp/fw.img"
+        ));
+        assert_eq!(vm.machine.plat(), crate::codegen::Plat::Arm64);
+        assert_eq!(vm.machine.to_string(), "virt-pci");
+        // Without the entropy device (a test of the clock's fallback).
+        vm.rng_device = false;
+        assert!(!vm.command_line().contains("virtio-rng"));
     }
 
     #[test]
@@ -513,7 +539,7 @@ mod tests {
         assert!("xen"
             .parse::<Machine>()
             .unwrap_err()
-            .contains("microvm, q35 or pc (kvm), virt (arm64)"));
+            .contains("microvm, q35 or pc (kvm), virt or virt-pci (arm64)"));
         assert!("hvf".parse::<Accel>().unwrap_err().contains("tcg or kvm"));
     }
 }

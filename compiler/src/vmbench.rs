@@ -1,12 +1,16 @@
-//! `nfc bench --plat kvm`: what an image costs and how fast it forwards
-//! when QEMU runs it.
+//! `nfc bench --plat kvm|arm64`: what an image costs and how fast it
+//! forwards when QEMU runs it.
 //!
 //! Four figures, each one line naming the machine and the accelerator:
 //!
-//! 1. the image's size, and the size of a stripped copy;
+//! 1. the image's size, and for a kvm image (an ELF) the size of a
+//!    stripped copy (an arm64 `Image` is already bare: no symbols, no
+//!    sections);
 //! 2. boot time: from starting QEMU to the image's ready line (wall
-//!    clock), and the image's own `booted in N us` (PVH entry to just
-//!    before ready, read from the TSC), medians of several boots;
+//!    clock), and the image's own `booted in N us` (from its first
+//!    instruction — the PVH entry, the Image entry — to just before
+//!    ready, read from the TSC or the generic timer's counter), medians
+//!    of several boots;
 //! 3. the forwarding rate: a sender thread pushes one UDP flow of
 //!    fixed-size frames into `eth0` (a `-netdev dgram` socket on
 //!    127.0.0.1) as fast as it can, or at a set rate, while a receiver on
@@ -35,7 +39,7 @@ use etherparse::{
     TransportSlice,
 };
 
-use crate::qemu::{self, Accel, Backend, Machine, Nic, Vm};
+use crate::qemu::{Accel, Backend, Machine, Nic, Vm};
 
 /// The Ethernet address of every host the harness plays: the flow's
 /// source and the answer to every ARP request.
@@ -71,8 +75,9 @@ const PROBE_FRAMES: u64 = 1000;
 /// See [`PROBE_FRAMES`].
 const PROBE_RATE: f64 = 1000.0;
 
-/// The bottom of the memory search, MiB: images are linked at 1 MiB, so
-/// a 1 MiB machine has no memory where the image goes.
+/// The bottom of the memory search, MiB: kvm images are linked at 1 MiB,
+/// so a 1 MiB machine has no memory where the image goes (arm64's virt
+/// needs more: QEMU refuses to load there, and the search goes on up).
 const MIN_MEMORY_FROM: u32 = 2;
 
 /// The traffic: one UDP flow of `frame_size`-byte Ethernet frames (no
@@ -167,7 +172,7 @@ pub fn arp_reply(frame: &[u8], mac: [u8; 6]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// What `nfc bench --plat kvm` runs.
+/// What `nfc bench --plat kvm|arm64` runs.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The QEMU machine.
@@ -257,6 +262,15 @@ impl Options {
     fn on(&self) -> String {
         format!("{}, {}", self.machine, self.accel)
     }
+
+    /// Where the guest's boot time starts and what clock counts it.
+    fn entry_and_clock(&self) -> (&'static str, &'static str) {
+        if self.machine.is_arm64() {
+            ("Image entry", "guest counter")
+        } else {
+            ("PVH entry", "guest TSC")
+        }
+    }
 }
 
 impl Default for Options {
@@ -265,8 +279,9 @@ impl Default for Options {
     }
 }
 
-/// Runs the benchmark of the kvm image `image` of configuration `stem`,
-/// writing one line per figure to `out` as it is measured.
+/// Runs the benchmark of the image `image` (kvm or arm64, as the
+/// options' machine boots) of configuration `stem`, writing one line per
+/// figure to `out` as it is measured.
 pub fn bench(
     image: &Path,
     stem: &str,
@@ -280,10 +295,17 @@ pub fn bench(
     options.check()?;
     let frame = options.flow().frame()?;
 
-    let (size, stripped, tool) = sizes(image)?;
-    say(format!(
-        "{stem}: image {size} B, stripped {stripped} B ({tool})"
-    ));
+    if options.machine.is_arm64() {
+        say(format!(
+            "{stem}: image {} B (a flat arm64 Image: nothing to strip)",
+            file_size(image)?
+        ));
+    } else {
+        let (size, stripped, tool) = sizes(image)?;
+        say(format!(
+            "{stem}: image {size} B, stripped {stripped} B ({tool})"
+        ));
+    }
 
     let mut walls = Vec::new();
     let mut guests = Vec::new();
@@ -304,8 +326,9 @@ pub fn bench(
     }
     // `median` sorts: the first and the last are the extremes.
     let wall = median(&mut walls);
+    let (entry, clock) = options.entry_and_clock();
     say(format!(
-        "{stem}: {}, -m {}M: QEMU start to ready line {:.1} ms (median of {}, {:.1}..{:.1}); PVH entry to ready {} us (guest TSC, median; {about})",
+        "{stem}: {}, -m {}M: QEMU start to ready line {:.1} ms (median of {}, {:.1}..{:.1}); {entry} to ready {} us ({clock}, median; {about})",
         options.on(),
         options.memory_mib,
         ms(wall),
@@ -411,14 +434,16 @@ fn median<T: Ord + Copy>(values: &mut [T]) -> T {
     values[values.len() / 2]
 }
 
+/// A file's size in bytes.
+fn file_size(p: &Path) -> Result<u64, String> {
+    std::fs::metadata(p)
+        .map(|m| m.len())
+        .map_err(|e| format!("nfc: {}: {e}\n", p.display()))
+}
+
 /// The image's size, a stripped copy's size, and the tool that stripped
 /// it: binutils' `strip`, else `llvm-objcopy`.
 fn sizes(image: &Path) -> Result<(u64, u64, &'static str), String> {
-    let size = |p: &Path| {
-        std::fs::metadata(p)
-            .map(|m| m.len())
-            .map_err(|e| format!("nfc: {}: {e}\n", p.display()))
-    };
     let copy = image.with_extension("stripped");
     let tools: [(&str, &[&str]); 2] = [
         ("strip", &["--strip-all", "-o"]),
@@ -434,9 +459,9 @@ fn sizes(image: &Path) -> Result<(u64, u64, &'static str), String> {
         }
         match c.output() {
             Ok(o) if o.status.success() => {
-                let stripped = size(&copy)?;
+                let stripped = file_size(&copy)?;
                 let _ = std::fs::remove_file(&copy);
-                return Ok((size(image)?, stripped, tool));
+                return Ok((file_size(image)?, stripped, tool));
             }
             Ok(o) => {
                 return Err(format!(
@@ -545,7 +570,7 @@ impl Guest {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| qemu::missing(&e) + "\n")?;
+            .map_err(|e| vm.machine.missing(&e) + "\n")?;
         let (tx, lines) = mpsc::channel();
         let streams: [Box<dyn Read + Send>; 2] = [
             Box::new(child.stdout.take().expect("piped stdout")),
@@ -624,7 +649,8 @@ impl Guest {
     /// Why the image did not come up, in a few words, after
     /// [`Guest::wait_for`] failed with `error`: the line before the
     /// image's `nfc: stopped` line and the reason it gives, else the
-    /// error's first line.
+    /// error's first line and the last line printed (QEMU's own error
+    /// when it refused to start).
     fn why_not(&self, error: &str) -> String {
         let short = |l: &str| {
             l.trim()
@@ -641,7 +667,13 @@ impl Guest {
                     short(&self.seen[i])
                 )
             }
-            None => short(error.lines().next().unwrap_or_default()),
+            None => {
+                let first = short(error.lines().next().unwrap_or_default());
+                match self.seen.last().filter(|l| !l.trim().is_empty()) {
+                    Some(last) => format!("{first}: {}", last.trim()),
+                    None => first,
+                }
+            }
         }
     }
 

@@ -4,7 +4,9 @@
 //! boots it under TCG, entered at EL1 and at EL2 (`virtualization=on`,
 //! PSCI through SMC), and its PL011 console shows the ready line, the stop
 //! line and the counters of a configuration that ran to its end; PSCI
-//! SYSTEM_OFF then ends QEMU. Faults asked for on the command line
+//! SYSTEM_OFF then ends QEMU. Its seed comes from RNDR (`-cpu max`), from
+//! the `virtio-rng-device` on a CPU without RNDR (cortex-a57), else from
+//! the clock with a warning. Faults asked for on the command line
 //! (`nfc.crash=`) print their report. If qemu-system-aarch64 is missing
 //! the test fails and names the Debian package; it never skips.
 
@@ -92,14 +94,41 @@ fn boots_on_virt_at_el2_and_drops_to_el1() {
     boots_and_runs(&virt(Some("virtualization=on")), "EL2");
 }
 
-#[test]
-fn without_rndr_it_warns_and_runs() {
+/// A VM whose CPU has no RNDR (cortex-a57).
+fn without_rndr() -> Vm {
     let mut vm = virt(None);
     vm.extra = vec!["-cpu".into(), "cortex-a57".into()];
-    let console = boots_and_runs(&vm, "cortex-a57");
+    vm
+}
+
+#[test]
+fn without_rndr_or_virtio_rng_it_warns_and_runs() {
+    let mut vm = without_rndr();
+    vm.rng_device = false;
+    let console = boots_and_runs(&vm, "cortex-a57, no virtio-rng");
     assert!(
         console.contains("nfc: warning: the CPU has no random number instruction"),
         "{console}"
+    );
+}
+
+#[test]
+fn without_rndr_each_boot_draws_its_own_seed_from_virtio_rng() {
+    let draws: Vec<String> = (0..3)
+        .map(|_| {
+            let console = boots_and_runs(&without_rndr(), "cortex-a57, virtio-rng");
+            assert!(
+                !console.contains("nfc: warning") && !console.contains("virtio-rng:"),
+                "{console}"
+            );
+            count::random_line(&console)
+        })
+        .collect();
+    // Three equal 30-bit draws would be chance once in 10^18.
+    assert!(
+        draws[0] != draws[1] || draws[1] != draws[2],
+        "{} three times",
+        draws[0]
     );
 }
 

@@ -1,8 +1,10 @@
-//! `nfc bench --plat kvm` on `tests/kvm/bridge.click` (two NICs joined
-//! both ways): the report has its lines, frames sent into eth0 come out
+//! `nfc bench --plat kvm` (and `--plat arm64`, NICs on PCI) on
+//! `tests/kvm/bridge.click` (two NICs joined both ways): the report has its lines, frames sent into eth0 come out
 //! of eth1, the guest's counters agree, and the memory search ends on a
 //! size that works. No timing is asserted: the figures are the
 //! benchmark's, this checks that they are measured.
+
+use std::path::PathBuf;
 
 use nfc::codegen::Plat;
 use nfc::vmbench::{self, Options};
@@ -17,14 +19,12 @@ fn number_after(line: &str, key: &str) -> Option<u64> {
         .ok()
 }
 
-#[test]
-fn reports_size_boot_rate_and_memory_of_the_bridge() {
-    let image = vm::image(
-        env!("CARGO_TARGET_TMPDIR"),
-        "tests/kvm/bridge.click",
-        Plat::Kvm,
-    );
+/// The bridge's image for `plat` and the report of its benchmark on
+/// `machine`: two boots, one second of traffic, 8 MiB, the memory search.
+fn bench_bridge(plat: Plat, machine: nfc::qemu::Machine) -> (PathBuf, String) {
+    let image = vm::image(env!("CARGO_TARGET_TMPDIR"), "tests/kvm/bridge.click", plat);
     let options = Options {
+        machine,
         boots: 2,
         seconds: 1.0,
         memory_mib: 8,
@@ -35,12 +35,21 @@ fn reports_size_boot_rate_and_memory_of_the_bridge() {
     vmbench::bench(&image, "bridge", &options, &mut out).unwrap_or_else(|e| panic!("{e}"));
     let report = String::from_utf8(out).unwrap();
     println!("{report}");
-    let line = |what: &str| {
-        report
-            .lines()
-            .find(|l| l.starts_with("bridge: ") && l.contains(what))
-            .unwrap_or_else(|| panic!("no `{what}` line:\n{report}"))
-    };
+    (image, report)
+}
+
+/// The report's line that says `what`.
+fn line<'a>(report: &'a str, what: &str) -> &'a str {
+    report
+        .lines()
+        .find(|l| l.starts_with("bridge: ") && l.contains(what))
+        .unwrap_or_else(|| panic!("no `{what}` line:\n{report}"))
+}
+
+#[test]
+fn reports_size_boot_rate_and_memory_of_the_bridge() {
+    let (_, report) = bench_bridge(Plat::Kvm, nfc::qemu::Machine::Microvm);
+    let line = |what: &str| line(&report, what);
 
     let size = line("stripped");
     let (full, stripped) = (
@@ -76,4 +85,35 @@ fn reports_size_boot_rate_and_memory_of_the_bridge() {
     let mib = number_after(memory, "forwards").unwrap();
     assert!((2..=8).contains(&mib), "{memory}");
     assert!(memory.contains(&format!("{mib} ok")), "{memory}");
+}
+
+/// `nfc bench --plat arm64` on the bridge with its NICs on PCI: the
+/// Image's size alone (nothing to strip), the boot from the Image's
+/// entry, frames through, and the least memory virt loads it in.
+#[test]
+fn reports_size_boot_rate_and_memory_of_the_arm64_bridge_on_pci() {
+    let (image, report) = bench_bridge(Plat::Arm64, nfc::qemu::Machine::VirtPci);
+    let line = |what: &str| line(&report, what);
+    let size = line("nothing to strip");
+    assert_eq!(
+        number_after(size, "image"),
+        Some(std::fs::metadata(&image).unwrap().len()),
+        "{size}"
+    );
+    let boot = line("QEMU start to ready line");
+    assert!(boot.contains("virt-pci, tcg, -m 8M"), "{boot}");
+    assert!(
+        number_after(boot, "Image entry to ready").is_some(),
+        "{boot}"
+    );
+    assert!(boot.contains("guest counter"), "{boot}");
+    let rate = line("64-byte frames into eth0");
+    assert!(number_after(rate, "eth1").unwrap() > 0, "{rate}");
+    let memory = line("smallest -m that boots and forwards");
+    let mib = number_after(memory, "forwards").unwrap();
+    assert!((5..=8).contains(&mib), "{memory}");
+    assert!(
+        memory.contains("Not enough space for DTB"),
+        "QEMU's reason for 4 MiB: {memory}"
+    );
 }

@@ -2,7 +2,7 @@
 //! compiled with `--plat kvm` (and `--plat arm64`), booted in QEMU (TCG)
 //! with its two NICs on `-netdev dgram` UDP sockets on 127.0.0.1, on
 //! microvm (virtio-mmio) and q35 (virtio-pci), and on arm64's virt
-//! (virtio-mmio). The test plays the hosts on both sides: it sends real
+//! (virtio-mmio, and virtio-pci behind its ECAM host bridge). The test plays the hosts on both sides: it sends real
 //! Ethernet frames in, answers the firewall's ARP requests, and checks
 //! what comes out of each NIC:
 //!
@@ -236,4 +236,9 @@ fn firewall_frames_on_q35() {
 #[test]
 fn firewall_frames_on_arm64_virt_over_mmio() {
     firewall_on(Machine::Virt);
+}
+
+#[test]
+fn firewall_frames_on_arm64_virt_over_pci() {
+    firewall_on(Machine::VirtPci);
 }

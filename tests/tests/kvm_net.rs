@@ -1,7 +1,8 @@
-//! virtio-net in the KVM image: `tests/kvm/bridge.click` (two NICs joined
-//! both ways) boots with its NICs on `-netdev dgram` UDP sockets on
-//! 127.0.0.1, over virtio-mmio (microvm) and PCI (q35: ECAM; pc: port
-//! I/O). The NICs are named in discovery order with the MACs QEMU gave
+//! virtio-net in the KVM and arm64 images: `tests/kvm/bridge.click` (two
+//! NICs joined both ways) boots with its NICs on `-netdev dgram` UDP
+//! sockets on 127.0.0.1, over virtio-mmio (microvm) and PCI (q35: ECAM;
+//! pc: port I/O; arm64's virt: ECAM from the device tree, BARs placed by
+//! the image). The NICs are named in discovery order with the MACs QEMU gave
 //! them, and frames of every size cross the image unchanged, in order,
 //! both ways, more of them than the rings hold (buffers are recycled).
 
@@ -13,13 +14,9 @@ use nfc::qemu::{Machine, Vm};
 use nfc_dataplane::parse::EtherAddress;
 use nfc_tests::vm::{self, Link, Running};
 
-/// The image, built once for every test of this file.
-fn image() -> PathBuf {
-    vm::image(
-        env!("CARGO_TARGET_TMPDIR"),
-        "tests/kvm/bridge.click",
-        Plat::Kvm,
-    )
+/// The image for `plat`, built once for every test of this file.
+fn image(plat: Plat) -> PathBuf {
+    vm::image(env!("CARGO_TARGET_TMPDIR"), "tests/kvm/bridge.click", plat)
 }
 
 /// A frame of `len` bytes from `src`, numbered `n` (in its payload).
@@ -74,7 +71,7 @@ fn bridges(machine: Machine, how: &str) {
     let macs = [[0x52, 0x54, 0, 0xab, 0, 1], [0x52, 0x54, 0, 0xab, 0, 2]];
     let (a, nic_a) = Link::new(macs[0]);
     let (b, nic_b) = Link::new(macs[1]);
-    let mut vm = Vm::new(image());
+    let mut vm = Vm::new(image(machine.plat()));
     vm.machine = machine;
     vm.nics = vec![nic_a, nic_b];
     let mut running = Running::start(&vm);
@@ -111,6 +108,11 @@ fn bridges_on_q35_over_pci_ecam() {
 #[test]
 fn bridges_on_pc_over_pci_port_io() {
     bridges(Machine::Pc, "(config by port I/O)");
+}
+
+#[test]
+fn bridges_on_arm64_virt_over_pci_ecam() {
+    bridges(Machine::VirtPci, "(config by ECAM)");
 }
 
 /// The NICs named by MAC address instead: `A` is eth1's, `B` eth0's, so

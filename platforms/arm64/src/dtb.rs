@@ -1,6 +1,6 @@
 //! What the image reads from the device tree the loader hands it in `x0`:
-//! RAM, the PL011 console, PSCI's conduit, the kernel command line and
-//! the virtio-mmio transports. Parsing is the `fdt` crate's; this module
+//! RAM, the PL011 console, PSCI's conduit, the kernel command line, the
+//! virtio-mmio transports and the PCI host bridge. Parsing is the `fdt` crate's; this module
 //! only picks what the image needs, without allocating (the heap is made
 //! from what it finds) and without panicking on a tree that lacks a node.
 //!
@@ -244,6 +244,146 @@ pub fn virtio_mmio(fdt: &Fdt) -> ([Range; MAX_MMIO], usize) {
     (found, n)
 }
 
+/// A PCI address space, from bits 24–25 of a `ranges` entry's first
+/// PCI address cell (the PCI bus binding's `ss`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PciSpace {
+    /// Configuration space (never a window in practice).
+    #[default]
+    Config,
+    /// I/O space.
+    Io,
+    /// 32-bit memory space.
+    Memory32,
+    /// 64-bit memory space.
+    Memory64,
+}
+
+/// One window of a PCI host bridge's `ranges`: PCI addresses
+/// `pci..pci + size` seen by the CPU at `cpu`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PciWindow {
+    /// The address space.
+    pub space: PciSpace,
+    /// Prefetchable memory (the `p` bit, 30).
+    pub prefetchable: bool,
+    /// The window's first PCI address.
+    pub pci: u64,
+    /// Where the CPU sees it.
+    pub cpu: u64,
+    /// Its length in bytes.
+    pub size: u64,
+}
+
+impl PciWindow {
+    /// True for a memory window (32- or 64-bit), where BARs may go.
+    pub fn is_memory(&self) -> bool {
+        matches!(self.space, PciSpace::Memory32 | PciSpace::Memory64)
+    }
+}
+
+/// Most windows kept from a host bridge's `ranges` (QEMU's virt has 3).
+pub const MAX_PCI_WINDOWS: usize = 8;
+
+/// A `pci-host-ecam-generic` host bridge: its configuration window (ECAM,
+/// 1 MiB per bus), the buses behind it and its windows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PciHost {
+    /// The ECAM window (`reg`): `first_bus`'s configuration space first.
+    pub ecam: Range,
+    /// The first bus (`bus-range`, default 0).
+    pub first_bus: u8,
+    /// The last bus: `bus-range`'s, cut to what the window holds.
+    pub last_bus: u8,
+    windows: [PciWindow; MAX_PCI_WINDOWS],
+    n_windows: usize,
+}
+
+impl PciHost {
+    /// The windows, in the tree's order.
+    pub fn windows(&self) -> &[PciWindow] {
+        &self.windows[..self.n_windows]
+    }
+
+    /// Where bus 0's configuration space would start (as ACPI's MCFG
+    /// gives it): the window's start less 1 MiB per bus before the first.
+    pub fn bus0_base(&self) -> u64 {
+        self.ecam
+            .start
+            .wrapping_sub(u64::from(self.first_bus) << ECAM_BUS_SHIFT)
+    }
+}
+
+/// Bytes of ECAM configuration space per bus: 2^20.
+const ECAM_BUS_SHIFT: u32 = 20;
+
+/// The big-endian number in `cells` (one or two 32-bit cells).
+fn cells_value(cells: &[u8]) -> Option<u64> {
+    match cells.len() {
+        4 => Some(u64::from(be32(cells, 0)?)),
+        8 => Some(u64::from(be32(cells, 0)?) << 32 | u64::from(be32(cells, 4)?)),
+        _ => None,
+    }
+}
+
+/// The first enabled `pci-host-ecam-generic` node among the root's
+/// children (whose addresses are the CPU's), if its `reg` and `ranges`
+/// parse: 3 address cells and 2 size cells for PCI, the root's cells for
+/// the CPU side. Windows past [`MAX_PCI_WINDOWS`] are dropped.
+pub fn pci_host(fdt: &Fdt) -> Option<PciHost> {
+    let root = fdt.find_node("/")?;
+    let node = root
+        .children()
+        .find(|n| compatible(n, "pci-host-ecam-generic") && enabled(n))?;
+    let reg = node.reg()?.next()?;
+    let start = reg.starting_address as u64;
+    let size = reg.size? as u64;
+    let (first_bus, last_bus) = match node.property("bus-range") {
+        Some(p) => (be32(p.value, 0)?, be32(p.value, 4)?),
+        None => (0, 0xff),
+    };
+    let first_bus = u8::try_from(first_bus).ok()?;
+    let buses_held = (size >> ECAM_BUS_SHIFT).checked_sub(1)?;
+    let last_bus = u64::from(last_bus.min(0xff)).min(u64::from(first_bus) + buses_held) as u8;
+    if last_bus < first_bus {
+        return None;
+    }
+    let mut host = PciHost {
+        ecam: Range {
+            start,
+            end: start.checked_add(size)?,
+        },
+        first_bus,
+        last_bus,
+        ..PciHost::default()
+    };
+    let (pci_cells, size_cells) = (3, 2);
+    let cpu_cells = root.cell_sizes().address_cells;
+    let entry = 4 * (pci_cells + cpu_cells + size_cells);
+    let ranges = node.property("ranges").map_or(&[][..], |p| p.value);
+    for e in ranges.chunks_exact(entry) {
+        let hi = be32(e, 0)?;
+        let cpu_end = 4 * (pci_cells + cpu_cells);
+        let window = PciWindow {
+            space: match (hi >> 24) & 0b11 {
+                0 => PciSpace::Config,
+                1 => PciSpace::Io,
+                2 => PciSpace::Memory32,
+                _ => PciSpace::Memory64,
+            },
+            prefetchable: hi & 1 << 30 != 0,
+            pci: cells_value(&e[4..12])?,
+            cpu: cells_value(&e[12..cpu_end])?,
+            size: cells_value(&e[cpu_end..])?,
+        };
+        if host.n_windows < MAX_PCI_WINDOWS && window.size > 0 {
+            host.windows[host.n_windows] = window;
+            host.n_windows += 1;
+        }
+    }
+    Some(host)
+}
+
 /// The big-endian word at `at` of `blob`.
 fn be32(blob: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(blob.get(at..at + 4)?.try_into().ok()?))
@@ -327,6 +467,99 @@ mod tests {
         assert_eq!(all[0].start, 0x0a00_3e00);
         assert_eq!(all[31].start, 0x0a00_0000);
         assert!(all[..n].windows(2).all(|w| w[0].start > w[1].start));
+    }
+
+    #[test]
+    fn the_pci_host_bridge_its_ecam_and_windows() {
+        let host = pci_host(&virt()).expect("virt has a PCIe host bridge");
+        // The high ECAM (QEMU's `highmem`): 256 buses of 1 MiB.
+        assert_eq!(
+            host.ecam,
+            Range {
+                start: 0x40_1000_0000,
+                end: 0x40_2000_0000
+            }
+        );
+        assert_eq!((host.first_bus, host.last_bus), (0, 0xff));
+        assert_eq!(host.bus0_base(), 0x40_1000_0000);
+        let w = |space, pci, cpu, size| PciWindow {
+            space,
+            prefetchable: false,
+            pci,
+            cpu,
+            size,
+        };
+        assert_eq!(
+            host.windows(),
+            [
+                w(PciSpace::Io, 0, 0x3eff_0000, 0x1_0000),
+                w(PciSpace::Memory32, 0x1000_0000, 0x1000_0000, 0x2eff_0000),
+                w(
+                    PciSpace::Memory64,
+                    0x80_0000_0000,
+                    0x80_0000_0000,
+                    0x80_0000_0000
+                ),
+            ]
+        );
+        assert!(!host.windows()[0].is_memory() && host.windows()[1].is_memory());
+    }
+
+    /// The test tree with the value of the host bridge's property `name`
+    /// replaced by `value` (of the same length).
+    fn with_pci_property(name: &str, value: &[u8]) -> Vec<u8> {
+        let fdt = virt();
+        let node = fdt.find_node("/pcie").unwrap();
+        let old = node.property(name).unwrap().value;
+        assert_eq!(old.len(), value.len());
+        let at = old.as_ptr() as usize - VIRT.as_ptr() as usize;
+        let mut blob = VIRT.to_vec();
+        blob[at..at + value.len()].copy_from_slice(value);
+        blob
+    }
+
+    #[test]
+    fn a_bus_range_not_from_zero_and_cut_to_the_window() {
+        // Buses 0x10..=0x7f, in a window of 64 MiB: 64 buses, 0x10..=0x4f.
+        let blob = with_pci_property("bus-range", &[0, 0, 0, 0x10, 0, 0, 0, 0x7f]);
+        let blob = {
+            let fdt = Fdt::new(&blob).unwrap();
+            let reg = fdt
+                .find_node("/pcie")
+                .unwrap()
+                .property("reg")
+                .unwrap()
+                .value;
+            let at = reg.as_ptr() as usize - blob.as_ptr() as usize;
+            let mut blob = blob.clone();
+            blob[at + 8..at + 16].copy_from_slice(&(64u64 << 20).to_be_bytes());
+            blob
+        };
+        let host = pci_host(&Fdt::new(&blob).unwrap()).unwrap();
+        assert_eq!((host.first_bus, host.last_bus), (0x10, 0x4f));
+        assert_eq!(host.bus0_base(), 0x40_1000_0000 - (0x10 << 20));
+        assert_eq!(host.windows().len(), 3);
+    }
+
+    #[test]
+    fn prefetchable_windows_and_other_bridges() {
+        // The 64-bit window marked prefetchable (0x43000000).
+        let fdt = virt();
+        let mut ranges = fdt
+            .find_node("/pcie")
+            .unwrap()
+            .property("ranges")
+            .unwrap()
+            .value
+            .to_vec();
+        ranges[2 * 28] = 0x43;
+        let blob = with_pci_property("ranges", &ranges);
+        let host = pci_host(&Fdt::new(&blob).unwrap()).unwrap();
+        assert!(host.windows()[2].prefetchable && host.windows()[2].space == PciSpace::Memory64);
+        assert!(!host.windows()[1].prefetchable);
+        // A host bridge of another kind is not taken for an ECAM one.
+        let blob = with_pci_property("compatible", b"pci-host-cam-generic\0\0");
+        assert_eq!(pci_host(&Fdt::new(&blob).unwrap()), None);
     }
 
     #[test]

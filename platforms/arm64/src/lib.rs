@@ -12,8 +12,9 @@
 //!
 //! What runs on it is shared with the other virtio images
 //! (`nfc_virtio::image`): this crate adds [`Aarch64`], the machine those
-//! see (PL011, the generic timer, RNDR, virtio-mmio NICs from the device
-//! tree, PSCI SYSTEM_OFF), [`Arm64`], the platform generated pipelines are
+//! see (PL011, the generic timer, RNDR, virtio-net NICs on the device
+//! tree's virtio-mmio transports and behind its PCI host bridge, PSCI
+//! SYSTEM_OFF), [`Arm64`], the platform generated pipelines are
 //! built on, its device elements, and [`entry!`]. What needs the machine
 //! compiles only for `aarch64-unknown-none`; reading the device tree and
 //! building the page tables are plain code, tested on the host.

@@ -14,6 +14,8 @@
 //! - [`image`]: what every image shares above its machine layer: the
 //!   platform, the NICs as device elements' devices, the ControlSocket
 //!   protocol on the console, the image's main;
+//! - [`rng`]: 64 bits from a virtio-rng device, for CPUs without a
+//!   random number instruction;
 //! - [`net`]: virtio-net as a polled [`NetDevice`](nfc_dataplane::device::NetDevice):
 //!   packet-pool buffers posted to the receive ring and handed on without
 //!   a copy, transmitted packets held until the device is done with them,
@@ -28,5 +30,6 @@ pub mod mmio;
 pub mod net;
 pub mod pci;
 pub mod polled;
+pub mod rng;
 
 pub use net::VirtioNet;

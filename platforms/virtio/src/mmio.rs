@@ -67,6 +67,19 @@ fn number(s: &str) -> Option<u64> {
 pub unsafe fn net_devices(
     regions: &[Region],
 ) -> Result<Vec<(u64, SomeTransport<'static>)>, String> {
+    // SAFETY: the caller's promise, passed on.
+    unsafe { devices(regions, DeviceType::Network) }
+}
+
+/// The devices of type `kind` among `regions`, in the order given, as
+/// transports, each with its base address; empty slots are skipped.
+///
+/// # Safety
+/// As for [`net_devices`].
+pub unsafe fn devices(
+    regions: &[Region],
+    kind: DeviceType,
+) -> Result<Vec<(u64, SomeTransport<'static>)>, String> {
     let mut found = Vec::new();
     for r in regions {
         let header = NonNull::new(r.base as *mut VirtIOHeader)
@@ -78,7 +91,7 @@ pub unsafe fn net_devices(
             // An empty slot reads as device 0, which the crate refuses.
             Err(_) => continue,
         };
-        if transport.device_type() == DeviceType::Network {
+        if transport.device_type() == kind {
             found.push((r.base, SomeTransport::from(transport)));
         }
     }
