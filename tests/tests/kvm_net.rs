@@ -169,3 +169,8 @@ fn a_missing_nic_is_named_with_the_ones_found() {
     );
     assert!(!console.contains("nfc: ready"), "{console}");
 }
+
+#[test]
+fn bridges_on_arm64_virt_over_mmio() {
+    bridges(Machine::Virt, "MMIO 0x");
+}

@@ -20,7 +20,9 @@ use fdt::Fdt;
 
 use crate::dtb::{self, Range};
 use crate::mmu::{self, Tables};
-use crate::{cpu, exceptions, heap, pl011, BootInfo};
+use nfc_virtio::heap;
+
+use crate::{cpu, exceptions, pl011, BootInfo};
 
 global_asm!(
     r#"

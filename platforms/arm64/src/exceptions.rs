@@ -184,29 +184,20 @@ pub fn init() {
 /// TiB, past the 512 GiB the page tables cover.
 pub const UNMAPPED: u64 = 1 << 40;
 
-/// Crashes on purpose when the kernel command line says
-/// `nfc.crash=page-fault`, `nfc.crash=invalid-opcode` or
-/// `nfc.crash=panic` (the words x86_64 images take), so that an operator
-/// and the tests can see a fault report reach the console. Any other
-/// value is ignored.
+/// Crashes on purpose when the kernel command line asks
+/// (`nfc.crash=page-fault|invalid-opcode|panic`, [`nfc_virtio::crash`]):
+/// a read of [`UNMAPPED`], or `udf`.
 pub fn crash_if_asked(cmdline: &str) {
-    let Some(how) = cmdline
-        .split_ascii_whitespace()
-        .find_map(|w| w.strip_prefix("nfc.crash="))
-    else {
-        return;
-    };
-    match how {
+    nfc_virtio::crash::if_asked(
+        cmdline,
         // SAFETY: none needed for what follows: the read faults (the
         // address is not mapped) and the fault handler never returns.
-        "page-fault" => unsafe {
+        || unsafe {
             core::ptr::read_volatile(UNMAPPED as *const u64);
         },
         // SAFETY: `udf` is undefined: its handler never returns.
-        "invalid-opcode" => unsafe { asm!("udf #0", options(nomem, nostack)) },
-        "panic" => panic!("nfc.crash=panic on the command line"),
-        _ => {}
-    }
+        || unsafe { asm!("udf #0", options(nomem, nostack)) },
+    );
 }
 
 #[panic_handler]

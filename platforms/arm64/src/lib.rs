@@ -33,8 +33,6 @@ pub mod cpu;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub mod exceptions;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
-pub mod heap;
-#[cfg(all(target_arch = "aarch64", target_os = "none"))]
 mod machine;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub mod pl011;

@@ -14,7 +14,9 @@ use nfc_virtio::mmio::{self, Region};
 use nfc_virtio::pci::{self, BarSpace, Ecam};
 use virtio_drivers::transport::{DeviceType, SomeTransport};
 
-use crate::{cpu, dtb, heap, mmu, pl011, BootInfo};
+use nfc_virtio::heap;
+
+use crate::{cpu, dtb, mmu, pl011, BootInfo};
 
 /// The arm64 platform: the shared image on an arm64 machine.
 pub type Arm64 = Image<Aarch64>;

@@ -8,7 +8,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use nfc_arch_x86_64::acpi::{AcpiError, PowerButton};
-use nfc_arch_x86_64::{cpu, heap, serial, BootInfo};
+use nfc_arch_x86_64::{cpu, serial, BootInfo};
+use nfc_virtio::heap;
 use nfc_virtio::image::{Image, Machine};
 use virtio_drivers::transport::SomeTransport;
 

@@ -11,6 +11,7 @@
 //!   or port I/O (pc's mechanism #1, through the platform's port access);
 //! - [`mmio`]: finding virtio-mmio devices from the kernel command line's
 //!   `virtio_mmio.device=` parameters (QEMU's microvm, Firecracker);
+//! - [`heap`] and [`crash`]: the images' heap, and faults on purpose;
 //! - [`image`]: what every image shares above its machine layer: the
 //!   platform, the NICs as device elements' devices, the ControlSocket
 //!   protocol on the console, the image's main;
@@ -24,7 +25,9 @@
 
 extern crate alloc;
 
+pub mod crash;
 pub mod hal;
+pub mod heap;
 pub mod image;
 pub mod mmio;
 pub mod net;

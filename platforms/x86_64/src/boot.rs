@@ -15,7 +15,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::pvh::{self, BootInfo, MemoryRegion, StartInfo};
-use crate::{cpu, exceptions, heap, serial};
+use crate::{cpu, exceptions, serial};
 
 global_asm!(
     r#"
@@ -215,7 +215,7 @@ extern "C" fn nfc_x86_64_start(start_info: u32) -> ! {
     };
     // SAFETY: RAM past the image (and past everything copied above), in
     // the identity map, used by nothing else.
-    unsafe { heap::init(heap_start, heap_len) };
+    unsafe { nfc_virtio::heap::init(heap_start, heap_len) };
 
     let boot = BootInfo {
         cmdline: String::from_utf8_lossy(&cmdline[..cmdline_len]).into_owned(),

@@ -209,29 +209,20 @@ extern "C" fn nfc_exception(f: &Frame) -> ! {
 /// GiB, canonical but beyond the 4 GiB the image maps.
 pub const UNMAPPED: u64 = 64 << 30;
 
-/// Crashes on purpose when the kernel command line says
-/// `nfc.crash=page-fault`, `nfc.crash=invalid-opcode` or
-/// `nfc.crash=panic`, so that an operator (and the tests) can see a fault
-/// report reach the console, as Linux's `sysrq c` does. Any other value is
-/// ignored.
+/// Crashes on purpose when the kernel command line asks
+/// (`nfc.crash=page-fault|invalid-opcode|panic`, [`nfc_virtio::crash`]):
+/// a read of [`UNMAPPED`], or `ud2`.
 pub fn crash_if_asked(cmdline: &str) {
-    let Some(how) = cmdline
-        .split_ascii_whitespace()
-        .find_map(|w| w.strip_prefix("nfc.crash="))
-    else {
-        return;
-    };
-    match how {
+    nfc_virtio::crash::if_asked(
+        cmdline,
         // SAFETY: none needed for what follows: the read faults (the
         // address is unmapped) and the fault handler never returns.
-        "page-fault" => unsafe {
+        || unsafe {
             core::ptr::read_volatile(UNMAPPED as *const u64);
         },
         // SAFETY: ud2 raises #UD, whose handler never returns.
-        "invalid-opcode" => unsafe { asm!("ud2", options(nomem, nostack)) },
-        "panic" => panic!("nfc.crash=panic on the command line"),
-        _ => {}
-    }
+        || unsafe { asm!("ud2", options(nomem, nostack)) },
+    );
 }
 
 #[panic_handler]

@@ -31,8 +31,6 @@ pub mod cpu;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub mod exceptions;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
-pub mod heap;
-#[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub mod serial;
 
 pub use pvh::BootInfo;
