@@ -7,7 +7,10 @@
 //! SYSTEM_OFF then ends QEMU. Its seed comes from RNDR (`-cpu max`), from
 //! the `virtio-rng-device` on a CPU without RNDR (cortex-a57), else from
 //! the clock with a warning. Faults asked for on the command line
-//! (`nfc.crash=`) print their report. If qemu-system-aarch64 is missing
+//! (`nfc.crash=`) print their report. The same image placed 4 MiB higher
+//! (its header's `text_offset` changed: QEMU loads it at RAM's start plus
+//! that) relocates itself and prints what it prints at its usual place.
+//! If qemu-system-aarch64 is missing
 //! the test fails and names the Debian package; it never skips.
 
 use std::path::PathBuf;
@@ -41,8 +44,8 @@ fn the_image_is_a_linux_arm64_image() {
     );
     assert_eq!(
         u64_at(&img, 24),
-        0b0010,
-        "flags: LE, 4 KiB pages, 2 MiB base"
+        0b1010,
+        "flags: LE, 4 KiB pages, any 2 MiB-aligned base"
     );
     assert_eq!(u32_at(&img, 0x3c), 0, "no PE header");
     assert!(
@@ -217,5 +220,70 @@ fn an_undefined_instruction_and_a_panic_are_reported() {
     assert!(
         console.contains("nfc: panic: ") && console.contains("nfc.crash=panic on the command line"),
         "{console}"
+    );
+}
+
+/// A copy of the image whose header asks for `text_offset`: QEMU's virt
+/// loads an Image at the start of RAM (1 GiB) plus that.
+fn at_text_offset(text_offset: u64) -> PathBuf {
+    let mut img = std::fs::read(image()).unwrap();
+    img[8..16].copy_from_slice(&text_offset.to_le_bytes());
+    let out =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("count-at-{text_offset:#x}.arm64"));
+    std::fs::write(&out, img).unwrap();
+    out
+}
+
+/// What `vm` prints with one virtio-mmio NIC, to its end, without the
+/// lines that differ from boot to boot (the boot time and heap, the
+/// random draw).
+fn run_with_a_nic(mut vm: Vm, what: &str) -> Vec<String> {
+    let (_link, nic) = Link::new([0x02, 0, 0, 0, 0, 0xc3]);
+    vm.nics = vec![nic];
+    let (console, ended) = Running::start(&vm).finish(Duration::from_secs(120));
+    assert!(ended, "{what}: QEMU did not end:\n{console}");
+    assert!(
+        console.contains("nfc: eth0: virtio-net 02:00:00:00:00:c3 at MMIO 0xa003e00")
+            && console.contains("nfc: ready count 1 nics")
+            && console.contains("\nc.count 1000"),
+        "{what}:\n{console}"
+    );
+    console
+        .lines()
+        .filter(|l| !l.contains(": booted in ") && !l.starts_with("random "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn runs_wherever_the_loader_puts_it() {
+    const MOVED: u64 = 0x4060_0000;
+    let mut moved = virt(None);
+    moved.kernel = at_text_offset(MOVED - 0x4000_0000);
+    boots_and_runs(&moved, "at 0x40600000");
+    boots_and_runs(
+        &Vm {
+            extra: vec!["-machine".into(), "virtualization=on".into()],
+            ..moved.clone()
+        },
+        "at 0x40600000 from EL2",
+    );
+    // The NIC, the ready line, the stop line and the counters: as the
+    // image prints them at its usual place.
+    assert_eq!(
+        run_with_a_nic(moved.clone(), "at 0x40600000"),
+        run_with_a_nic(virt(None), "at 0x40200000")
+    );
+    // It ran there: a fault's address is in the image at its new place.
+    let image_size = u64_at(&std::fs::read(image()).unwrap(), 16);
+    let console = count::crash(moved, "invalid-opcode", "nfc: stopped fault");
+    let elr = console
+        .split(" at elr 0x")
+        .nth(1)
+        .and_then(|rest| u64::from_str_radix(rest.get(..16)?, 16).ok())
+        .unwrap_or_else(|| panic!("no elr:\n{console}"));
+    assert!(
+        (MOVED..MOVED + image_size).contains(&elr),
+        "elr {elr:#x} outside the image at {MOVED:#x}:\n{console}"
     );
 }

@@ -2,11 +2,13 @@
 //!
 //! A loader (QEMU's `-kernel`, U-Boot's `booti`, Firecracker) reads the
 //! 64-byte header at the start of the file, places the image `text_offset`
-//! bytes above a 2 MiB-aligned base (2 MiB above the start of RAM here),
-//! and enters its first instruction with the MMU and data cache off and
+//! bytes above a 2 MiB-aligned base (anywhere in RAM: the header's flags
+//! allow it), and enters its first instruction with the MMU and data
+//! cache off and
 //! `x0` = the device tree's physical address, at EL2 or EL1. The entry
-//! reads the counter, checks that it runs where it is linked (an image
-//! placed elsewhere stops at once: it cannot report yet), drops from EL2 to
+//! reads the counter, relocates the image for the address it runs at
+//! (linked at 0: its `R_AARCH64_RELATIVE` relocations get the load
+//! address added before anything reads an absolute one), drops from EL2 to
 //! EL1 (EL1 in AArch64, no stage 2, the counters and FP/SIMD untrapped),
 //! enables FP/SIMD, installs the vectors, zeroes `.bss`, takes its stack
 //! and calls [`nfc_arm64_start`]. That finds the console, maps memory and
@@ -33,7 +35,7 @@ nfc_arm64_image_start:
     .long 0                     /* code1 */
     .quad 0x200000              /* text_offset: 2 MiB above the base */
     .quad __image_size          /* image_size: .bss included */
-    .quad 0x2                   /* flags: little-endian, 4 KiB pages, base near RAM's start */
+    .quad 0xa                   /* flags: little-endian, 4 KiB pages, any 2 MiB-aligned base */
     .quad 0                     /* res2 */
     .quad 0                     /* res3 */
     .quad 0                     /* res4 */
@@ -45,11 +47,27 @@ nfc_arm64_entry:
     mrs x19, cntvct_el0
     mov x20, x0
 
-    /* Linked at a fixed address: stop if placed anywhere else. */
+    /* Linked at 0, placed anywhere: add the load address to every
+       R_AARCH64_RELATIVE place (r_offset, r_info, r_addend; 8-byte
+       aligned, as device memory needs with the MMU off). Nothing above
+       reads an absolute address; `nfc compile` refuses an image with a
+       relocation of another kind, so none is skipped here. */
     adr x1, nfc_arm64_image_start
-    ldr x2, =nfc_arm64_image_start
-    cmp x1, x2
-    b.ne nfc_arm64_park
+    adrp x2, __rela_start
+    add x2, x2, :lo12:__rela_start
+    adrp x3, __rela_end
+    add x3, x3, :lo12:__rela_end
+1:
+    cmp x2, x3
+    b.hs 2f
+    ldp x4, x5, [x2], #16
+    ldr x6, [x2], #8
+    cmp x5, #0x403              /* R_AARCH64_RELATIVE, no symbol */
+    b.ne 1b
+    add x6, x6, x1
+    str x6, [x4, x1]
+    b 1b
+2:
 
     mrs x1, CurrentEL
     ubfx x1, x1, #2, #2
@@ -87,15 +105,18 @@ nfc_arm64_el1:
     msr vbar_el1, x1
     isb
 
-    ldr x1, =__bss_start
-    ldr x2, =__bss_end
+    adrp x1, __bss_start
+    add x1, x1, :lo12:__bss_start
+    adrp x2, __bss_end
+    add x2, x2, :lo12:__bss_end
 1:
     cmp x1, x2
     b.hs 2f
     stp xzr, xzr, [x1], #16
     b 1b
 2:
-    ldr x1, =nfc_arm64_boot_stack_top
+    adrp x1, nfc_arm64_boot_stack_top
+    add x1, x1, :lo12:nfc_arm64_boot_stack_top
     mov sp, x1
     mov x0, x20
     mov x1, x19
