@@ -198,6 +198,8 @@ extern "C" fn nfc_arm64_start(dtb: usize, counter_at_entry: u64) -> ! {
     if !ram.aligned(mmu::BLOCK).holds(&image) {
         fail("the image is not in RAM that the map covers");
     }
+    // SAFETY: the caches are still off: memory holds the newest data.
+    unsafe { cpu::invalidate_dcache(image.start, image.end) };
     // SAFETY: the tables map all RAM (the image, its stack and the tables
     // among it) and the devices to themselves, and stay as they are.
     unsafe { mmu::enable(&*tables) };

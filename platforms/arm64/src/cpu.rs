@@ -63,6 +63,30 @@ pub fn random_u64() -> Option<u64> {
 /// The PSCI conduit: 0 none, 1 HVC, 2 SMC.
 static PSCI: AtomicU8 = AtomicU8::new(0);
 
+/// Invalidates the data cache lines of `[start, end)` to the point of
+/// coherency, so that what was written there with the caches off (the
+/// relocations, `.bss`, the page tables) is what the caches see once they
+/// are on: a loader cleans the image to the point of coherency
+/// (booting.rst) but may leave its lines in the caches.
+///
+/// # Safety
+/// The caches are off, so no line holds data newer than memory.
+pub unsafe fn invalidate_dcache(start: u64, end: u64) {
+    let ctr: u64;
+    // SAFETY: reading an ID register has no side effects.
+    unsafe { asm!("mrs {}, ctr_el0", out(reg) ctr, options(nomem, nostack)) };
+    // CTR_EL0.DminLine: log2 of the smallest line, in 4-byte words.
+    let line = 4u64 << ((ctr >> 16) & 0xf);
+    let mut at = start & !(line - 1);
+    while at < end {
+        // SAFETY: the caller's promise: invalidating loses nothing.
+        unsafe { asm!("dc ivac, {}", in(reg) at, options(nostack)) };
+        at += line;
+    }
+    // SAFETY: a barrier: the invalidations complete before what follows.
+    unsafe { asm!("dsb sy", options(nostack)) };
+}
+
 /// Records how PSCI is called (from the device tree).
 pub fn set_psci(conduit: Option<Conduit>) {
     let v = match conduit {
