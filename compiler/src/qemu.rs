@@ -17,7 +17,7 @@
 //! when it stops, which ends QEMU.
 
 use std::fmt;
-use std::net::SocketAddrV4;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
 use std::path::PathBuf;
 use std::process::Command;
 use std::str::FromStr;
@@ -407,6 +407,73 @@ impl Vm {
             .chain(self.args().iter().map(|a| quote(a)))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+}
+
+/// The test's or benchmark's end of a NIC on `-netdev dgram`: a UDP
+/// socket on 127.0.0.1 that QEMU sends the NIC's frames to, one datagram
+/// per frame, and that sends frames to QEMU's socket for the NIC.
+#[derive(Debug)]
+pub struct Link {
+    sock: UdpSocket,
+    /// Where QEMU listens for this NIC's frames.
+    qemu: SocketAddrV4,
+}
+
+/// How much a [`Link`]'s socket may queue: a few thousand small frames,
+/// so that a receiver sharing the cores with a sender and QEMU loses none.
+const LINK_RECV_BUFFER: usize = 4 << 20;
+
+impl Link {
+    /// A new link and the NIC, with MAC `mac`, that goes with it.
+    pub fn new(mac: [u8; 6]) -> Result<(Link, Nic), String> {
+        let bind = || -> Result<(UdpSocket, SocketAddrV4), String> {
+            let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+                .map_err(|e| format!("nfc: a UDP socket on 127.0.0.1: {e}\n"))?;
+            match sock.local_addr() {
+                Ok(SocketAddr::V4(a)) => Ok((sock, a)),
+                other => Err(format!("nfc: a UDP socket on 127.0.0.1 is at {other:?}\n")),
+            }
+        };
+        let (sock, remote) = bind()?;
+        nfc_platform_linux::set_recv_buffer(&sock, LINK_RECV_BUFFER)
+            .map_err(|e| format!("nfc: SO_RCVBUF on a UDP socket: {e}\n"))?;
+        // A free port for QEMU's end: the system picks one, we let it go.
+        let (_, local) = bind()?;
+        let nic = Nic {
+            backend: Backend::Dgram { local, remote },
+            mac,
+        };
+        Ok((Link { sock, qemu: local }, nic))
+    }
+
+    /// The link's socket.
+    pub fn socket(&self) -> &UdpSocket {
+        &self.sock
+    }
+
+    /// Where QEMU listens for this NIC's frames.
+    pub fn qemu(&self) -> SocketAddrV4 {
+        self.qemu
+    }
+
+    /// Sends one frame into the NIC.
+    pub fn send(&self, frame: &[u8]) -> std::io::Result<usize> {
+        self.sock.send_to(frame, self.qemu)
+    }
+
+    /// The next frame the NIC sent, waiting at most `timeout`.
+    pub fn recv(&self, timeout: std::time::Duration) -> Option<Vec<u8>> {
+        self.sock.set_read_timeout(Some(timeout)).ok()?;
+        let mut buf = vec![0u8; 65536];
+        let n = self.sock.recv(&mut buf).ok()?;
+        buf.truncate(n);
+        Some(buf)
+    }
+
+    /// Every frame the NIC sends until it is quiet for `quiet`.
+    pub fn drain(&self, quiet: std::time::Duration) -> Vec<Vec<u8>> {
+        std::iter::from_fn(|| self.recv(quiet)).collect()
     }
 }
 

@@ -27,7 +27,7 @@
 //! is killed.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -39,7 +39,7 @@ use etherparse::{
     TransportSlice,
 };
 
-use crate::qemu::{Accel, Backend, Machine, Nic, Vm};
+use crate::qemu::{Accel, Link, Machine, Nic, Vm};
 
 /// The Ethernet address of every host the harness plays: the flow's
 /// source and the answer to every ARP request.
@@ -62,11 +62,6 @@ const QUIET: Duration = Duration::from_millis(500);
 
 /// ... or for at most this long.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The receive buffer asked for on the harness's sockets, bytes (the
-/// kernel caps it at `net.core.rmem_max`; frames it drops there are
-/// reported).
-const RECV_BUFFER: usize = 4 << 20;
 
 /// The memory search's traffic: this many frames, paced at
 /// [`PROBE_RATE`] frames/s, of which 90 % must come out.
@@ -349,7 +344,7 @@ pub fn bench(
         None,
     );
     // Read while QEMU's socket still exists.
-    let qemu_drops = links[0].qemu_drops();
+    let qemu_dropped = qemu_drops(&links[0]);
     let counters = guest.stop()?;
     let out_each: Vec<String> = t
         .links
@@ -358,10 +353,10 @@ pub fn bench(
         .map(|(i, l)| format!("eth{i} {}", l.flow))
         .collect();
     let mut notes = vec![format!("out: {}", out_each.join(", "))];
-    if let Some(d) = qemu_drops {
+    if let Some(d) = qemu_dropped {
         notes.push(format!("dropped at QEMU's eth0 socket {d}"));
     }
-    let own: u64 = links.iter().filter_map(Link::own_drops).sum();
+    let own: u64 = links.iter().filter_map(own_drops).sum();
     if own > 0 {
         notes.push(format!("dropped at the harness's sockets {own}"));
     }
@@ -486,12 +481,9 @@ fn boot(image: &Path, options: &Options, memory_mib: u32) -> Result<(Vec<Link>, 
     vm.extra = options.qemu_args.clone();
     let mut links = Vec::new();
     for i in 0..options.nics {
-        let (link, backend) = Link::new()?;
+        let (link, nic) = Link::new(options.mac(i))?;
         links.push(link);
-        vm.nics.push(Nic {
-            backend,
-            mac: options.mac(i),
-        });
+        vm.nics.push(nic);
     }
     let guest = Guest::boot(&vm)?;
     Ok((links, guest))
@@ -735,49 +727,18 @@ impl Drop for Guest {
     }
 }
 
-/// The harness's end of a NIC on `-netdev dgram`: a UDP socket on
-/// 127.0.0.1 that QEMU sends the NIC's frames to, one datagram each,
-/// and that sends frames to QEMU's socket for the NIC.
-struct Link {
-    sock: UdpSocket,
-    /// Where QEMU listens for this NIC's frames.
-    qemu: SocketAddrV4,
+/// Datagrams the kernel dropped at QEMU's socket for `link`'s NIC
+/// because QEMU did not read them in time.
+fn qemu_drops(link: &Link) -> Option<u64> {
+    udp_drops(&std::fs::read_to_string("/proc/net/udp").ok()?, link.qemu())
 }
 
-impl Link {
-    /// A new link and the QEMU backend that goes with it.
-    fn new() -> Result<(Link, Backend), String> {
-        let bind = || -> Result<(UdpSocket, SocketAddrV4), String> {
-            let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
-                .map_err(|e| format!("nfc: a UDP socket on 127.0.0.1: {e}\n"))?;
-            match sock.local_addr() {
-                Ok(SocketAddr::V4(a)) => Ok((sock, a)),
-                other => Err(format!("nfc: a UDP socket on 127.0.0.1 is at {other:?}\n")),
-            }
-        };
-        let (sock, remote) = bind()?;
-        // Room for a few thousand small frames, so that the receiver,
-        // sharing the cores with the sender and QEMU, loses none.
-        nfc_platform_linux::set_recv_buffer(&sock, RECV_BUFFER)
-            .map_err(|e| format!("nfc: SO_RCVBUF on a UDP socket: {e}\n"))?;
-        // A free port for QEMU's end: the system picks one, we let it go.
-        let (_, local) = bind()?;
-        Ok((Link { sock, qemu: local }, Backend::Dgram { local, remote }))
-    }
-
-    /// Datagrams the kernel dropped at QEMU's socket for this NIC because
-    /// QEMU did not read them in time.
-    fn qemu_drops(&self) -> Option<u64> {
-        udp_drops(&std::fs::read_to_string("/proc/net/udp").ok()?, self.qemu)
-    }
-
-    /// Datagrams dropped at the harness's own socket.
-    fn own_drops(&self) -> Option<u64> {
-        let SocketAddr::V4(a) = self.sock.local_addr().ok()? else {
-            return None;
-        };
-        udp_drops(&std::fs::read_to_string("/proc/net/udp").ok()?, a)
-    }
+/// Datagrams dropped at the harness's own socket of `link`.
+fn own_drops(link: &Link) -> Option<u64> {
+    let SocketAddr::V4(a) = link.socket().local_addr().ok()? else {
+        return None;
+    };
+    udp_drops(&std::fs::read_to_string("/proc/net/udp").ok()?, a)
 }
 
 /// The `drops` column of the socket bound to `at` in `table`
@@ -880,9 +841,11 @@ fn traffic(
                 s.spawn(move || {
                     let mut out = Out::default();
                     let mut buf = vec![0u8; 65536];
-                    let _ = link.sock.set_read_timeout(Some(Duration::from_millis(20)));
+                    let _ = link
+                        .socket()
+                        .set_read_timeout(Some(Duration::from_millis(20)));
                     while !stop.load(Ordering::Relaxed) {
-                        let Ok(n) = link.sock.recv(&mut buf) else {
+                        let Ok(n) = link.socket().recv(&mut buf) else {
                             continue;
                         };
                         let got = &buf[..n];
@@ -892,7 +855,7 @@ fn traffic(
                             let at = start.elapsed().as_nanos() as u64;
                             last.fetch_max(at, Ordering::Relaxed);
                         } else if let Some(reply) = arp_reply(got, HOST_MAC) {
-                            let _ = link.sock.send_to(&reply, link.qemu);
+                            let _ = link.send(&reply);
                             out.arp += 1;
                         } else {
                             out.other += 1;
@@ -920,7 +883,7 @@ fn traffic(
                         std::thread::sleep(due - now);
                     }
                 }
-                match link.sock.send_to(frame, link.qemu) {
+                match link.send(frame) {
                     Ok(_) => sent += 1,
                     Err(_) => errors += 1,
                 }

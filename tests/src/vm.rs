@@ -1,13 +1,13 @@
 //! Images booted in QEMU for tests: build an image from a configuration
 //! ([`build_image`]), boot it with [`nfc::qemu::Vm`]'s command line
 //! ([`Running::start`]), watch its serial console, type into it, talk to
-//! QEMU's monitor, and collect everything it printed.
+//! QEMU's monitor, and collect everything it printed; push frames through
+//! its NICs with [`Link`] (the benchmark's, from `nfc::qemu`).
 //!
 //! If QEMU is missing the test fails and names the Debian package; it
 //! never skips. Every wait has a deadline.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Stdio};
@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use nfc::cli::{self, Input};
 use nfc::codegen::Plat;
-use nfc::qemu::{Backend, Nic, Vm};
+pub use nfc::qemu::Link;
+use nfc::qemu::Vm;
 
 /// The source tree.
 pub fn root() -> PathBuf {
@@ -302,62 +303,6 @@ impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// The test's end of a NIC on `-netdev dgram`: a UDP socket on 127.0.0.1
-/// that QEMU sends the NIC's frames to, one datagram per frame, and that
-/// sends frames to the NIC.
-pub struct Link {
-    sock: UdpSocket,
-    /// Where QEMU listens for this NIC's frames.
-    qemu: SocketAddrV4,
-}
-
-impl Link {
-    /// A new link and the NIC that goes with it, with MAC `mac`.
-    pub fn new(mac: [u8; 6]) -> (Link, Nic) {
-        let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        let remote = match sock.local_addr().unwrap() {
-            std::net::SocketAddr::V4(a) => a,
-            other => panic!("an IPv4 socket, not {other}"),
-        };
-        // A free port for QEMU's end: the system picks one, we let it go.
-        let local = {
-            let probe = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-            match probe.local_addr().unwrap() {
-                std::net::SocketAddr::V4(a) => a,
-                other => panic!("an IPv4 socket, not {other}"),
-            }
-        };
-        let nic = Nic {
-            backend: Backend::Dgram { local, remote },
-            mac,
-        };
-        (Link { sock, qemu: local }, nic)
-    }
-
-    /// Sends one frame into the NIC.
-    pub fn send(&self, frame: &[u8]) {
-        self.sock.send_to(frame, self.qemu).unwrap();
-    }
-
-    /// The next frame the NIC sent, waiting at most `timeout`.
-    pub fn recv(&self, timeout: Duration) -> Option<Vec<u8>> {
-        self.sock.set_read_timeout(Some(timeout)).unwrap();
-        let mut buf = vec![0u8; 65536];
-        match self.sock.recv(&mut buf) {
-            Ok(n) => {
-                buf.truncate(n);
-                Some(buf)
-            }
-            Err(_) => None,
-        }
-    }
-
-    /// Every frame the NIC sends until it is quiet for `quiet`.
-    pub fn drain(&self, quiet: Duration) -> Vec<Vec<u8>> {
-        std::iter::from_fn(|| self.recv(quiet)).collect()
     }
 }
 

@@ -169,8 +169,8 @@ fn each_boot_draws_its_own_seed_from_rndr() {
 #[test]
 fn nics_are_named_in_device_order() {
     let macs = [[0x02, 0, 0, 0, 0, 0xa1], [0x02, 0, 0, 0, 0, 0xb2]];
-    let (_a, first) = Link::new(macs[0]);
-    let (_b, second) = Link::new(macs[1]);
+    let (_a, first) = Link::new(macs[0]).unwrap();
+    let (_b, second) = Link::new(macs[1]).unwrap();
     let mut vm = virt(None);
     vm.nics = vec![first, second];
     let mut running = Running::start(&vm);
@@ -238,7 +238,7 @@ fn at_text_offset(text_offset: u64) -> PathBuf {
 /// lines that differ from boot to boot (the boot time and heap, the
 /// random draw).
 fn run_with_a_nic(mut vm: Vm, what: &str) -> Vec<String> {
-    let (_link, nic) = Link::new([0x02, 0, 0, 0, 0, 0xc3]);
+    let (_link, nic) = Link::new([0x02, 0, 0, 0, 0, 0xc3]).unwrap();
     vm.nics = vec![nic];
     let (console, ended) = Running::start(&vm).finish(Duration::from_secs(120));
     assert!(ended, "{what}: QEMU did not end:\n{console}");

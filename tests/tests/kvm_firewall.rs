@@ -44,8 +44,8 @@ impl Fw {
             "configs/firewall.click",
             machine.plat(),
         );
-        let (inside, nic0) = Link::new(FW_IN_MAC);
-        let (outside, nic1) = Link::new(FW_OUT_MAC);
+        let (inside, nic0) = Link::new(FW_IN_MAC).unwrap();
+        let (outside, nic1) = Link::new(FW_OUT_MAC).unwrap();
         let mut vm = Vm::new(image);
         vm.machine = machine;
         vm.nics = vec![nic0, nic1];
@@ -204,7 +204,7 @@ fn firewall_on(machine: Machine) {
 impl Wires for Fw {
     /// What leaves each side until both have been quiet for [`QUIET`].
     fn send(&mut self, side: Side, frame: &[u8]) -> [Vec<Vec<u8>>; 2] {
-        self.links[side as usize].send(frame);
+        self.links[side as usize].send(frame).unwrap();
         let mut out = [Vec::new(), Vec::new()];
         let mut quiet_since = Instant::now();
         while quiet_since.elapsed() < QUIET {
@@ -214,7 +214,9 @@ impl Wires for Fw {
                 };
                 quiet_since = Instant::now();
                 match s.answer_arp(&f) {
-                    Some(reply) => self.links[s as usize].send(&reply),
+                    Some(reply) => {
+                        self.links[s as usize].send(&reply).unwrap();
+                    }
                     None => out[s as usize].push(f),
                 }
             }

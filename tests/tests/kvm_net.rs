@@ -44,7 +44,7 @@ fn crosses(from: &Link, to: &Link, src: u8, count: u16, machine: Machine) {
     let mut got = Vec::new();
     for (i, chunk) in sent.chunks(50).enumerate() {
         for f in chunk {
-            from.send(f);
+            from.send(f).unwrap();
         }
         let want = (i * 50 + chunk.len()).min(sent.len());
         while got.len() < want {
@@ -69,8 +69,8 @@ fn crosses(from: &Link, to: &Link, src: u8, count: u16, machine: Machine) {
 
 fn bridges(machine: Machine, how: &str) {
     let macs = [[0x52, 0x54, 0, 0xab, 0, 1], [0x52, 0x54, 0, 0xab, 0, 2]];
-    let (a, nic_a) = Link::new(macs[0]);
-    let (b, nic_b) = Link::new(macs[1]);
+    let (a, nic_a) = Link::new(macs[0]).unwrap();
+    let (b, nic_b) = Link::new(macs[1]).unwrap();
     let mut vm = Vm::new(image(machine.plat()));
     vm.machine = machine;
     vm.nics = vec![nic_a, nic_b];
@@ -131,8 +131,8 @@ fn names_nics_by_mac_address() {
         Plat::Kvm,
         &image,
     );
-    let (eth0, nic0) = Link::new(macs[0]);
-    let (eth1, nic1) = Link::new(macs[1]);
+    let (eth0, nic0) = Link::new(macs[0]).unwrap();
+    let (eth1, nic1) = Link::new(macs[1]).unwrap();
     let mut vm = Vm::new(image);
     vm.nics = vec![nic0, nic1];
     let mut running = Running::start(&vm);
@@ -155,8 +155,8 @@ fn a_missing_nic_is_named_with_the_ones_found() {
         Plat::Kvm,
         &image,
     );
-    let (_eth0, nic0) = Link::new([0x52, 0x54, 0, 0xab, 0, 1]);
-    let (_eth1, nic1) = Link::new([0x52, 0x54, 0, 0xab, 0, 2]);
+    let (_eth0, nic0) = Link::new([0x52, 0x54, 0, 0xab, 0, 1]).unwrap();
+    let (_eth1, nic1) = Link::new([0x52, 0x54, 0, 0xab, 0, 2]).unwrap();
     let mut vm = Vm::new(image);
     vm.nics = vec![nic0, nic1];
     let (console, ended) = Running::start(&vm).finish(Duration::from_secs(60));

@@ -239,9 +239,10 @@ impl<C: Compiled> Element for IPClassifier<C> {
 /// N of the handler name `patternN`.
 fn pattern_number(name: &str) -> Option<usize> {
     let n = name.strip_prefix("pattern")?;
-    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| n.parse().ok())
-        .flatten()
+    // Digits only: `parse` would also take `+1`.
+    n.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| n.parse().ok())?
 }
 
 /// A configuration error as a handler's refusal.

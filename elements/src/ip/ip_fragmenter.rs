@@ -510,7 +510,6 @@ mod tests {
         let out = Captured::leak();
         let cx = Context {
             console: out,
-            seed: nfc_dataplane::element::TEST_SEED,
             ..harness::cx(pool)
         };
         let mut df = udp(A, B, 1, 2, &[0; 100]);

@@ -637,7 +637,6 @@ mod tests {
         let out = Captured::leak();
         let cx = Context {
             console: out,
-            seed: nfc_dataplane::element::TEST_SEED,
             ..harness::cx(pool)
         };
         let mut p = marked(pool, bytes, 0);
@@ -787,7 +786,6 @@ mod tests {
         let out = Captured::leak();
         let cx = Context {
             console: out,
-            seed: nfc_dataplane::element::TEST_SEED,
             ..harness::cx(pool)
         };
         let mut p = pool.alloc_with(&udp(A, B, 1, 2, &[])).unwrap();

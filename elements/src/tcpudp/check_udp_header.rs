@@ -134,7 +134,6 @@ mod tests {
         let out = Captured::leak();
         let cx = Context {
             console: out,
-            seed: nfc_dataplane::element::TEST_SEED,
             ..harness::cx(pool)
         };
         let sent = run_push(
