@@ -9,7 +9,10 @@
 # (a SYN-ACK of no flow) at the firewall; binutils: `strip`, for the stripped
 # size `nfc bench --plat kvm` reports; qemu-system-x86, qemu-system-arm: the
 # kvm and arm64 unikernel images, QEMU 10 from bookworm-backports on Debian
-# 12).
+# 12). The Xen tests install nothing: tests/xen/fetch.sh downloads
+# Debian's Xen, kernel and busybox packages with `apt-get download`, which
+# needs apt's package lists (fetched here with `apt-get update` when apt
+# knows no Xen 4.17 yet).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 
@@ -63,3 +66,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${backports[@]}" "${missing[@]}"
 fi
+
+# apt's lists, for tests/xen/fetch.sh's `apt-get download`.
+knows_xen() { [[ $(apt-cache policy xen-hypervisor-4.17-amd64 2>/dev/null) == *"Candidate: "[0-9]* ]]; }
+if ! knows_xen && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq
+fi
+knows_xen ||
+    echo "nfc: warning: apt knows no xen-hypervisor-4.17-amd64 (Debian 12's), which the Xen tests download (run: sudo apt-get update)" >&2

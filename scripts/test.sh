@@ -21,8 +21,8 @@ for target in x86_64-unknown-none aarch64-unknown-none; do
     cargo build --locked -p nfc-dataplane -p nfc-elements -p nfc-virtio --target "$target"
 done
 
-step "cargo clippy of the x86_64 image crates for x86_64-unknown-none"
-cargo clippy --locked -p nfc-arch-x86_64 -p nfc-virtio -p nfc-platform-kvm --target x86_64-unknown-none -- -D warnings
+step "cargo clippy of the x86_64 image crates (kvm, xen) for x86_64-unknown-none"
+cargo clippy --locked -p nfc-arch-x86_64 -p nfc-virtio -p nfc-platform-kvm -p nfc-platform-xen --target x86_64-unknown-none -- -D warnings
 
 step "cargo clippy of the arm64 image crates for aarch64-unknown-none"
 cargo clippy --locked -p nfc-virtio -p nfc-platform-arm64 --target aarch64-unknown-none -- -D warnings

@@ -32,6 +32,8 @@ pub enum Plat {
     Kvm,
     /// A single-core arm64 image (a Linux arm64 `Image`) for QEMU's virt.
     Arm64,
+    /// A single-core x86_64 Xen PVH domain with netfront vifs.
+    Xen,
 }
 
 impl Plat {
@@ -41,6 +43,7 @@ impl Plat {
             Plat::Linux => "nfc_platform_linux",
             Plat::Kvm => "nfc_platform_kvm",
             Plat::Arm64 => "nfc_platform_arm64",
+            Plat::Xen => "nfc_platform_xen",
         }
     }
 
@@ -50,6 +53,7 @@ impl Plat {
             Plat::Linux => "Linux",
             Plat::Kvm => "Kvm",
             Plat::Arm64 => "Arm64",
+            Plat::Xen => "Xen",
         }
     }
 
@@ -59,6 +63,7 @@ impl Plat {
             Plat::Linux => None,
             Plat::Kvm => Some("x86_64-unknown-none"),
             Plat::Arm64 => Some("aarch64-unknown-none"),
+            Plat::Xen => Some("x86_64-unknown-none"),
         }
     }
 
@@ -68,6 +73,7 @@ impl Plat {
             Plat::Linux => "linux",
             Plat::Kvm => "kvm",
             Plat::Arm64 => "arm64",
+            Plat::Xen => "xen",
         }
     }
 
@@ -77,6 +83,7 @@ impl Plat {
             Plat::Linux => nfc_platform_linux::classes::CLASSES,
             Plat::Kvm => nfc_platform_kvm::classes::CLASSES,
             Plat::Arm64 => nfc_platform_arm64::classes::CLASSES,
+            Plat::Xen => nfc_platform_xen::classes::CLASSES,
         }
     }
 }

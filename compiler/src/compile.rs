@@ -449,7 +449,7 @@ fn image_config(src: &Path, plat: Plat, triple: &str) -> String {
             "\"-C\", \"relocation-model=pie\", \"-C\", \"link-arg=-pie\", \
              \"-C\", \"link-arg=--no-dynamic-linker\", \"-C\", \"link-arg=-znotext\"",
         ),
-        Plat::Linux | Plat::Kvm => (
+        Plat::Linux | Plat::Kvm | Plat::Xen => (
             "platforms/x86_64/link.ld",
             "\"-C\", \"relocation-model=static\"",
         ),

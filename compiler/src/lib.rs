@@ -14,3 +14,4 @@ pub mod generic;
 pub mod qemu;
 pub mod registry;
 pub mod vmbench;
+pub mod xl;

@@ -66,7 +66,10 @@ enum Command {
     /// Compile a configuration and run it: on linux as a program (arguments
     /// after `--` go to it: `--dev eth0=tap0`, `--control tcp:41900`); on
     /// kvm and arm64 as an image booted in QEMU, its serial console on this
-    /// terminal (arguments after `--` go to QEMU). Ctrl-C stops it cleanly.
+    /// terminal (arguments after `--` go to QEMU), Ctrl-C stops it cleanly;
+    /// on xen, print the domain's xl configuration and, where Xen's `xl`
+    /// is installed, start it with `xl create -c` (arguments after `--` go
+    /// to xl create; `xl shutdown` stops it cleanly).
     Run {
         /// The configuration file (`-` for standard input).
         config: String,
@@ -81,11 +84,12 @@ enum Command {
         /// kvm, arm64: the accelerator, tcg or kvm (default: NFC_ACCEL, else tcg).
         #[arg(long, value_parser = str::parse::<nfc::qemu::Accel>)]
         accel: Option<nfc::qemu::Accel>,
-        /// kvm, arm64: guest memory in MiB.
+        /// kvm, arm64, xen: guest memory in MiB.
         #[arg(long, default_value_t = 32)]
         memory: u32,
-        /// kvm, arm64: a NIC, eth0 first: `tap:NAME` or
-        /// `dgram:LOCAL_PORT:REMOTE_PORT` (UDP on 127.0.0.1), optionally
+        /// A NIC, eth0 first: kvm, arm64: `tap:NAME` or
+        /// `dgram:LOCAL_PORT:REMOTE_PORT` (UDP on 127.0.0.1); xen:
+        /// `bridge:NAME` (the dom0 bridge of its vif); optionally
         /// `,mac=XX:XX:XX:XX:XX:XX`.
         #[arg(long = "nic", value_name = "SPEC")]
         nics: Vec<String>,
@@ -291,6 +295,8 @@ enum PlatArg {
     Kvm,
     /// A single-core arm64 image (Linux arm64 Image) for QEMU's virt.
     Arm64,
+    /// A single-core x86_64 Xen PVH domain (ELF) with netfront vifs.
+    Xen,
 }
 
 impl PlatArg {
@@ -300,6 +306,7 @@ impl PlatArg {
             PlatArg::Linux => nfc::codegen::Plat::Linux,
             PlatArg::Kvm => nfc::codegen::Plat::Kvm,
             PlatArg::Arm64 => nfc::codegen::Plat::Arm64,
+            PlatArg::Xen => nfc::codegen::Plat::Xen,
         }
     }
 }
@@ -439,6 +446,70 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             });
         }
+        Command::Run {
+            config,
+            plat: PlatArg::Xen,
+            machine,
+            accel,
+            memory,
+            nics,
+            args,
+        } => {
+            let run = || -> Result<ExitCode, String> {
+                if machine.is_some() || accel.is_some() {
+                    return Err("nfc run: --machine and --accel are for --plat kvm or arm64".into());
+                }
+                let input = Input::read(&config)?;
+                let dir = std::env::temp_dir();
+                let domain = nfc::xl::Domain {
+                    name: format!("nfc-{}", input.stem),
+                    kernel: dir.join(format!("nfc-run-{}.xen", input.stem)),
+                    memory_mib: memory,
+                    vifs: nics
+                        .iter()
+                        .enumerate()
+                        .map(|(i, spec)| nfc::xl::Vif::parse(spec, i))
+                        .collect::<Result<_, _>>()?,
+                    restart_on_reboot: true,
+                };
+                let out = cli::compile(
+                    &input,
+                    &cli.defines,
+                    nfc::codegen::Plat::Xen,
+                    None,
+                    &domain.kernel,
+                    color,
+                )?;
+                eprint!("{out}");
+                let cfg = dir.join(format!("nfc-run-{}.cfg", input.stem));
+                std::fs::write(&cfg, domain.config())
+                    .map_err(|e| format!("nfc: cannot write {}: {e}", cfg.display()))?;
+                eprintln!("nfc: {}:", cfg.display());
+                print!("{}", domain.config());
+                let mut xl = std::process::Command::new("xl");
+                xl.arg("create").arg("-c").arg(&cfg).args(&args);
+                eprintln!("nfc: $ xl create -c {} {}", cfg.display(), args.join(" "));
+                let e = std::os::unix::process::CommandExt::exec(&mut xl);
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    eprintln!(
+                        "nfc: no `xl` on this host (package xen-utils-4.17, on a host running \
+                         Xen): copy the image and the configuration there and run the command above"
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Err(format!("nfc: cannot run xl: {e}"))
+            };
+            return run().unwrap_or_else(|e| {
+                eprintln!("{}", e.trim_end());
+                ExitCode::FAILURE
+            });
+        }
+        Command::Bench {
+            plat: PlatArg::Xen, ..
+        } => Err(
+            "nfc bench: --plat xen is measured on real Xen by tests/xen (see BENCHMARKS.md)\n"
+                .into(),
+        ),
         Command::Bench {
             config,
             plat: PlatArg::Linux,

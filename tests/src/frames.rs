@@ -1,8 +1,8 @@
 //! Frames for the firewall's tests (`tests/tests/firewall.rs` frame by
-//! frame on the generic runner, `tests/tests/kvm_firewall.rs` through the
-//! unikernel): the shipped configs/firewall.click's default addresses,
-//! hosts around it, and Ethernet, ARP, IPv4, TCP, UDP and ICMP built with
-//! etherparse (correct lengths and checksums).
+//! frame on the generic runner, [`crate::firewall_scenario`] through the
+//! images on QEMU and on Xen): the shipped configs/firewall.click's
+//! default addresses, hosts around it, and Ethernet, ARP, IPv4, TCP, UDP
+//! and ICMP built with etherparse (correct lengths and checksums).
 
 use etherparse::{Icmpv4Type, PacketBuilder};
 

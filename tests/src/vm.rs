@@ -192,10 +192,7 @@ impl Running {
     /// first.
     pub fn ask(&mut self, command: &str, timeout: Duration) -> Reply {
         self.type_in(&format!("{command}\r\n"));
-        let verb = command.split_whitespace().next().unwrap_or_default();
-        let reads = ["READ", "GET", "READDATA", "READUNTIL"]
-            .iter()
-            .any(|v| v.eq_ignore_ascii_case(verb));
+        let reads = Reply::brings_data(command);
         self.wait_until(&format!("reply to `{command}`"), timeout, |console| {
             Reply::parse(console, reads)
         })
@@ -263,11 +260,21 @@ impl Reply {
             .unwrap_or(0)
     }
 
+    /// Whether a successful reply to `command` brings data (`DATA n`):
+    /// it is a read (`READ`, `GET`, `READDATA`, `READUNTIL`).
+    pub fn brings_data(command: &str) -> bool {
+        let verb = command.split_whitespace().next().unwrap_or_default();
+        ["READ", "GET", "READDATA", "READUNTIL"]
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(verb))
+    }
+
     /// The first whole reply in `text` (console text, CRs removed) and
     /// how many bytes of `text` it took; `None` until it is all there.
-    /// `read` says the command was a read, whose success brings data.
-    /// Lines that are not reply lines before it are passed over.
-    fn parse(text: &str, read: bool) -> Option<(Reply, usize)> {
+    /// `read` says the command was a read, whose success brings data
+    /// ([`Reply::brings_data`]). Lines that are not reply lines before it
+    /// are passed over.
+    pub fn parse(text: &str, read: bool) -> Option<(Reply, usize)> {
         let is_reply = |l: &str| {
             l.len() >= 4
                 && l.as_bytes()[..3].iter().all(u8::is_ascii_digit)

@@ -13,58 +13,11 @@ use nfc::codegen::Plat;
 use nfc::qemu::{Machine, Vm};
 use nfc_dataplane::parse::EtherAddress;
 use nfc_tests::vm::{self, Link, Running};
+use nfc_tests::wire::crosses;
 
 /// The image for `plat`, built once for every test of this file.
 fn image(plat: Plat) -> PathBuf {
     vm::image(env!("CARGO_TARGET_TMPDIR"), "tests/kvm/bridge.click", plat)
-}
-
-/// A frame of `len` bytes from `src`, numbered `n` (in its payload).
-fn frame(src: u8, n: u16, len: usize) -> Vec<u8> {
-    let mut f = vec![0u8; len];
-    f[..6].copy_from_slice(&[0x02, 0, 0, 0, 0, 0xaa]);
-    f[6..12].copy_from_slice(&[0x02, 0, 0, 0, 0, src]);
-    f[12..14].copy_from_slice(&[0x88, 0xb5]); // local experimental
-    f[14..16].copy_from_slice(&n.to_be_bytes());
-    for (i, b) in f[16..].iter_mut().enumerate() {
-        *b = (i as u8) ^ (n as u8);
-    }
-    f
-}
-
-/// Sends `count` frames of varied sizes into `from` and checks they all
-/// leave `to`, unchanged and in order.
-fn crosses(from: &Link, to: &Link, src: u8, count: u16, machine: Machine) {
-    let sizes = [60usize, 64, 128, 333, 1000, 1514];
-    let sent: Vec<Vec<u8>> = (0..count)
-        .map(|n| frame(src, n, sizes[usize::from(n) % sizes.len()]))
-        .collect();
-    // In chunks, each collected before the next is sent, so that the
-    // test's socket buffer never overflows.
-    let mut got = Vec::new();
-    for (i, chunk) in sent.chunks(50).enumerate() {
-        for f in chunk {
-            from.send(f).unwrap();
-        }
-        let want = (i * 50 + chunk.len()).min(sent.len());
-        while got.len() < want {
-            match to.recv(Duration::from_secs(3)) {
-                Some(f) => got.push(f),
-                None => break,
-            }
-        }
-    }
-    got.extend(to.drain(Duration::from_millis(300)));
-    assert_eq!(
-        got.len(),
-        sent.len(),
-        "{machine}: {} of {} frames came out",
-        got.len(),
-        sent.len()
-    );
-    for (i, (g, s)) in got.iter().zip(&sent).enumerate() {
-        assert!(g == s, "{machine}: frame {i} changed on the way");
-    }
 }
 
 fn bridges(machine: Machine, how: &str) {
@@ -86,8 +39,8 @@ fn bridges(machine: Machine, how: &str) {
         );
     }
     // 600 frames each way: more than a ring's 256 descriptors.
-    crosses(&a, &b, 1, 600, machine);
-    crosses(&b, &a, 2, 600, machine);
+    crosses(&a, &b, 1, 600, &machine);
+    crosses(&b, &a, 2, 600, &machine);
     let console = running.console();
     assert!(
         !console.contains("fault") && !console.contains("panic"),
@@ -137,7 +90,7 @@ fn names_nics_by_mac_address() {
     vm.nics = vec![nic0, nic1];
     let mut running = Running::start(&vm);
     running.wait_for("nfc: ready bridge 2 nics", Duration::from_secs(60));
-    crosses(&eth1, &eth0, 3, 20, Machine::Microvm);
+    crosses(&eth1, &eth0, 3, 20, &Machine::Microvm);
     let reply = running.ask("READ in0.count", Duration::from_secs(30));
     assert_eq!(reply.data.as_deref(), Some("20"), "{:?}", reply.lines);
     let reply = running.ask("READ in1.count", Duration::from_secs(30));

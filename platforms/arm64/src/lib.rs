@@ -39,7 +39,7 @@ pub mod pl011;
 
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub use machine::{Aarch64, Arm64, FromDevice, PollDevice, ToDevice};
-pub use nfc_virtio::image::main as image_main;
+pub use nfc_virtio::platform_main;
 
 use alloc::string::String;
 
@@ -67,10 +67,13 @@ pub struct BootInfo {
 #[macro_export]
 macro_rules! entry {
     ($stem:expr, $pool:expr, $build:expr, $drivers:expr) => {
-        /// The image's main: the boot code calls it with what it learnt.
-        #[no_mangle]
-        pub fn nfc_platform_main(boot: $crate::BootInfo) -> ! {
-            $crate::image_main($crate::Aarch64::new(boot), $stem, $pool, $build, $drivers)
-        }
+        $crate::platform_main!(
+            $crate::BootInfo,
+            $crate::Aarch64::new,
+            $stem,
+            $pool,
+            $build,
+            $drivers
+        );
     };
 }

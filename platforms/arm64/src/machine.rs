@@ -9,9 +9,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use fdt::Fdt;
-use nfc_virtio::image::{Image, Machine};
+use nfc_dataplane::packet::PacketPool;
+use nfc_virtio::image::{self, Image, Machine};
 use nfc_virtio::mmio::{self, Region};
 use nfc_virtio::pci::{self, BarSpace, Ecam};
+use nfc_virtio::VirtioNet;
 use virtio_drivers::transport::{DeviceType, SomeTransport};
 
 use nfc_virtio::heap;
@@ -34,6 +36,9 @@ impl Aarch64 {
 }
 
 impl Machine for Aarch64 {
+    type Nic = VirtioNet;
+    const NIC_KIND: &'static str = "virtio-net";
+
     fn console_write(bytes: &[u8]) {
         pl011::write_bytes(bytes);
     }
@@ -66,18 +71,18 @@ impl Machine for Aarch64 {
 
     /// QEMU's virt signals `system_powerdown` through a GPIO key, which
     /// is not read yet: `WRITE stop` on the console is the orderly stop.
-    fn shutdown_requested(&mut self) -> bool {
-        false
+    fn shutdown_requested(&mut self) -> Option<&'static str> {
+        None
     }
 
     /// The virtio-net devices of the device tree's virtio-mmio transports,
     /// the first `-device` first, then those behind its PCI host bridge
     /// in bus, slot and function order.
-    fn net_devices(&mut self) -> Result<Vec<(String, SomeTransport<'static>)>, String> {
+    fn nics(&mut self, pool: &'static PacketPool) -> Result<Vec<(String, VirtioNet)>, String> {
         let fdt = Fdt::new(self.boot.dtb).map_err(|e| format!("the device tree: {e:?}"))?;
         let mut found = mmio_nics(&fdt)?;
         found.extend(pci_nics(&fdt)?);
-        Ok(found)
+        image::virtio_nics(found, pool)
     }
 
     fn clock(&self) -> String {
@@ -88,7 +93,7 @@ impl Machine for Aarch64 {
         heap::usage()
     }
 
-    fn stop(&self) -> ! {
+    fn stop(&self, _failed: bool) -> ! {
         cpu::power_off()
     }
 }

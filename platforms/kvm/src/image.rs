@@ -8,10 +8,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use nfc_arch_x86_64::acpi::{AcpiError, PowerButton};
-use nfc_arch_x86_64::{cpu, serial, BootInfo};
+use nfc_arch_x86_64::{cpu, exceptions, serial, BootInfo};
+use nfc_dataplane::packet::PacketPool;
 use nfc_virtio::heap;
-use nfc_virtio::image::{Image, Machine};
-use virtio_drivers::transport::SomeTransport;
+use nfc_virtio::image::{self, Image, Machine};
+use nfc_virtio::VirtioNet;
 
 /// The KVM platform: the shared image on an x86_64 machine.
 pub type Kvm = Image<X86>;
@@ -27,7 +28,9 @@ pub struct X86 {
 impl X86 {
     /// The machine `boot` describes; its power button enabled when it has
     /// one (a machine whose ACPI tables have no usable button says why).
+    /// Faults first if the command line asks (`nfc.crash=`).
     pub fn new(boot: BootInfo) -> X86 {
+        exceptions::crash_if_asked(&boot.cmdline);
         let button = match PowerButton::enable(boot.rsdp, boot.tsc_hz) {
             Ok(button) => Some(button),
             Err(AcpiError::NoRsdp) => None,
@@ -41,6 +44,9 @@ impl X86 {
 }
 
 impl Machine for X86 {
+    type Nic = VirtioNet;
+    const NIC_KIND: &'static str = "virtio-net";
+
     fn console_write(bytes: &[u8]) {
         for &b in bytes {
             serial::write_byte(b);
@@ -52,20 +58,22 @@ impl Machine for X86 {
     }
 
     fn now(&self) -> u64 {
-        let ticks = cpu::rdtsc().wrapping_sub(self.boot.tsc_at_entry);
-        (u128::from(ticks) * 1_000_000_000 / u128::from(self.boot.tsc_hz.max(1))) as u64
+        self.boot.ns_since_entry(cpu::rdtsc())
     }
 
     fn random(&mut self) -> Option<u64> {
         cpu::random_u64()
     }
 
-    fn shutdown_requested(&mut self) -> bool {
-        self.button.as_ref().is_some_and(PowerButton::pressed)
+    fn shutdown_requested(&mut self) -> Option<&'static str> {
+        self.button
+            .as_ref()
+            .is_some_and(PowerButton::pressed)
+            .then_some("power button")
     }
 
-    fn net_devices(&mut self) -> Result<Vec<(String, SomeTransport<'static>)>, String> {
-        crate::nics::transports(&self.boot)
+    fn nics(&mut self, pool: &'static PacketPool) -> Result<Vec<(String, VirtioNet)>, String> {
+        image::virtio_nics(crate::nics::transports(&self.boot)?, pool)
     }
 
     fn clock(&self) -> String {
@@ -76,7 +84,7 @@ impl Machine for X86 {
         heap::usage()
     }
 
-    fn stop(&self) -> ! {
+    fn stop(&self, _failed: bool) -> ! {
         cpu::reset()
     }
 }

@@ -25,7 +25,7 @@ mod nics;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub use image::{Kvm, X86};
 pub use nfc_arch_x86_64::BootInfo;
-pub use nfc_virtio::image::main as image_main;
+pub use nfc_virtio::platform_main;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub use nics::{FromDevice, PollDevice, ToDevice};
 
@@ -35,10 +35,13 @@ pub use nics::{FromDevice, PollDevice, ToDevice};
 #[macro_export]
 macro_rules! entry {
     ($stem:expr, $pool:expr, $build:expr, $drivers:expr) => {
-        /// The image's main: the boot code calls it with what it learnt.
-        #[no_mangle]
-        pub fn nfc_platform_main(boot: $crate::BootInfo) -> ! {
-            $crate::image_main($crate::X86::new(boot), $stem, $pool, $build, $drivers)
-        }
+        $crate::platform_main!(
+            $crate::BootInfo,
+            $crate::X86::new,
+            $stem,
+            $pool,
+            $build,
+            $drivers
+        );
     };
 }

@@ -44,7 +44,9 @@ pub use control::ControlSocket;
 pub use devices::{FromDevice, PollDevice, ToDevice};
 pub use dump::{FromDump, ToDump};
 pub use platform::Linux;
-pub use sys::{set_recv_buffer, stop_requested, supervised};
+pub use sys::{
+    if_index, packet_socket, recv_packet, send_packet, set_recv_buffer, stop_requested, supervised,
+};
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 //! ControlSocket protocol on the console, and [`main`], the image's one
 //! program.
 //!
-//! An image's machine layer (x86_64 for kvm, arm64) implements [`Machine`]
-//! — console bytes, clock, entropy, the hypervisor's shutdown request, the
-//! virtio-net transports it found, how to stop — and its `entry!` calls
-//! [`main`] with a generated pipeline. Everything here is the same on
-//! every architecture.
+//! An image's machine layer (x86_64 for kvm and xen, arm64) implements
+//! [`Machine`] — console bytes, clock, entropy, the hypervisor's shutdown
+//! request, its NICs (virtio-net, or Xen's netfront), how to stop — and
+//! its `entry!` calls [`main`] with a generated pipeline. Everything here
+//! is the same on every architecture and hypervisor.
 //!
 //! The console carries one ControlSocket [`Session`]: what is typed feeds
 //! it, its replies go out, nothing is echoed; the session greets after the
@@ -16,9 +16,10 @@
 //! line end gets one. After `QUIT` a new session starts. A CR typed alone
 //! (a terminal's Enter) ends a command once a poll period passes without
 //! more ([`Session::pause`]). `WRITE stop` stops the configuration (`nfc:
-//! stopped control`); the hypervisor's orderly shutdown stops it with
-//! `nfc: stopped power button`. The console and the shutdown request are
-//! read at most once per [`CONTROL_PERIOD_NS`]: a port read is a VM exit.
+//! stopped control`); the hypervisor's orderly shutdown stops it with the
+//! reason the machine gives (`nfc: stopped power button`). The console
+//! and the shutdown request are read at most once per
+//! [`CONTROL_PERIOD_NS`]: a port read is a VM exit.
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -48,11 +49,17 @@ pub const CONTROL_PERIOD_NS: u64 = 1_000_000;
 /// endlessly cannot hold the poll loop.
 const READ_PER_POLL: usize = 256;
 
-/// Most of the heap the packet pool may take: half.
+/// Most of the free heap the packet pool may take: half.
 const POOL_SHARE: u64 = 2;
 
 /// What an image's machine layer gives the shared [`Image`].
 pub trait Machine: 'static {
+    /// The NIC driver.
+    type Nic: NetDevice + core::fmt::Debug;
+
+    /// What the boot lines call a NIC (`virtio-net`, `netfront`).
+    const NIC_KIND: &'static str;
+
     /// Writes bytes to the console.
     fn console_write(bytes: &[u8]);
 
@@ -65,14 +72,15 @@ pub trait Machine: 'static {
     /// 64 random bits from the CPU (RDSEED/RDRAND, RNDR), or `None`.
     fn random(&mut self) -> Option<u64>;
 
-    /// Whether the hypervisor asked for an orderly shutdown (the ACPI
-    /// power button) since the last call.
-    fn shutdown_requested(&mut self) -> bool;
+    /// Why the hypervisor asked for an orderly shutdown (`power button`),
+    /// if it did since the last call.
+    fn shutdown_requested(&mut self) -> Option<&'static str>;
 
-    /// The virtio-net transports the machine has, `eth0` first, each with
-    /// where it was found (`PCI 00:02.0 (config by ECAM)`, `MMIO
-    /// 0xa000000`).
-    fn net_devices(&mut self) -> Result<Vec<(String, SomeTransport<'static>)>, String>;
+    /// Brings up the machine's NICs, `eth0` first, each with where it was
+    /// found (`PCI 00:02.0 (config by ECAM)`, `MMIO 0xa000000`, `vif/0`);
+    /// `pool` is the packet pool, of which [`rx_share`] says how much
+    /// a driver that receives into its buffers may post.
+    fn nics(&mut self, pool: &'static PacketPool) -> Result<Vec<(String, Self::Nic)>, String>;
 
     /// The clock, as the boot line names it (`TSC 2594 MHz`).
     fn clock(&self) -> String;
@@ -80,9 +88,39 @@ pub trait Machine: 'static {
     /// The heap: bytes used and bytes free.
     fn heap_usage(&self) -> (usize, usize);
 
+    /// Called when a round of the poll loop did no work.
+    fn idle(&mut self) {}
+
     /// Stops the machine for good: reset or power off (QEMU run with
-    /// `-no-reboot` then exits).
-    fn stop(&self) -> !;
+    /// `-no-reboot` then exits); `failed` when the image could not run
+    /// its configuration.
+    fn stop(&self, failed: bool) -> !;
+}
+
+/// How many packet-pool buffers each of `nics` NICs may hold posted for
+/// receiving, with `ring` ring entries: a quarter of the pool shared out,
+/// at most a ring's worth.
+pub fn rx_share(pool: &PacketPool, nics: usize, ring: usize) -> usize {
+    (pool.capacity() / 4 / nics.max(1)).min(ring)
+}
+
+/// Brings up a virtio-net driver on each transport, `eth0` first, their
+/// receive rings filled from `pool`.
+pub fn virtio_nics(
+    transports: Vec<(String, SomeTransport<'static>)>,
+    pool: &'static PacketPool,
+) -> Result<Vec<(String, VirtioNet)>, String> {
+    let rx_buffers = rx_share(pool, transports.len(), QUEUE_SIZE);
+    transports
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, (location, transport))| match VirtioNet::new(transport, pool, rx_buffers) {
+                Ok(net) => Ok((location, net)),
+                Err(e) => Err(format!("eth{i} ({location}): {e}")),
+            },
+        )
+        .collect()
 }
 
 /// The console of machine `M`, one line at a time.
@@ -95,31 +133,31 @@ impl<M: Machine> Console for MachineConsole<M> {
     }
 }
 
-/// A NIC as the device elements hold it: a virtio-net device, or, for
-/// `ToDevice(…, ALLOW_NONEXISTENT true)` on a NIC the machine does not
-/// have, nothing (what is sent is dropped and counted).
+/// A NIC as the device elements hold it: the machine's driver `N`, or,
+/// for `ToDevice(…, ALLOW_NONEXISTENT true)` on a NIC the machine does
+/// not have, nothing (what is sent is dropped and counted).
 #[derive(Debug)]
-pub enum Device {
-    /// A virtio-net device (boxed: the absent variant is small).
-    Virtio(Box<VirtioNet>),
+pub enum Device<N> {
+    /// A NIC (boxed: the absent variant is small).
+    Present(Box<N>),
     /// No device: sends are dropped.
     Absent(DeviceStats),
 }
 
 /// A device shared by the elements that name it.
-pub type SharedDevice = Rc<RefCell<Device>>;
+pub type SharedDevice<N> = Rc<RefCell<Device<N>>>;
 
-impl NetDevice for Device {
+impl<N: NetDevice> NetDevice for Device<N> {
     fn rx_burst(&mut self, pool: &'static PacketPool, into: &mut Batch, max: usize) -> usize {
         match self {
-            Device::Virtio(d) => d.rx_burst(pool, into, max),
+            Device::Present(d) => d.rx_burst(pool, into, max),
             Device::Absent(_) => 0,
         }
     }
 
     fn tx_burst(&mut self, batch: &mut Batch) -> usize {
         match self {
-            Device::Virtio(d) => d.tx_burst(batch),
+            Device::Present(d) => d.tx_burst(batch),
             Device::Absent(stats) => {
                 stats.tx_dropped += batch.len() as u64;
                 batch.clear();
@@ -130,21 +168,21 @@ impl NetDevice for Device {
 
     fn tx_room(&self) -> usize {
         match self {
-            Device::Virtio(d) => d.tx_room(),
+            Device::Present(d) => d.tx_room(),
             Device::Absent(_) => nfc_dataplane::batch::BURST,
         }
     }
 
     fn mac(&self) -> [u8; 6] {
         match self {
-            Device::Virtio(d) => d.mac(),
+            Device::Present(d) => d.mac(),
             Device::Absent(_) => [0; 6],
         }
     }
 
     fn stats(&self) -> DeviceStats {
         match self {
-            Device::Virtio(d) => d.stats(),
+            Device::Present(d) => d.stats(),
             Device::Absent(stats) => *stats,
         }
     }
@@ -152,13 +190,13 @@ impl NetDevice for Device {
 
 /// One NIC found at boot.
 #[derive(Debug)]
-pub struct Nic {
+pub struct Nic<N> {
     /// Where it was found.
     pub location: String,
     /// Its MAC address.
     pub mac: [u8; 6],
     /// The driver.
-    pub device: SharedDevice,
+    pub device: SharedDevice<N>,
 }
 
 /// A running image on machine `M`: its NICs, its console's ControlSocket
@@ -167,7 +205,7 @@ pub struct Nic {
 pub struct Image<M: Machine> {
     machine: M,
     /// The NICs, `eth0` first.
-    nics: Vec<Nic>,
+    nics: Vec<Nic<M::Nic>>,
     session: Session,
     /// When the console and the shutdown request are read next (ns).
     next_control: u64,
@@ -225,8 +263,8 @@ impl<M: Machine> Platform for Image<M> {
             return None;
         }
         self.next_control = now.saturating_add(CONTROL_PERIOD_NS);
-        if self.machine.shutdown_requested() {
-            return Some("power button".into());
+        if let Some(why) = self.machine.shutdown_requested() {
+            return Some(why.into());
         }
         let mut typed = [0u8; READ_PER_POLL];
         let mut n = 0;
@@ -251,10 +289,14 @@ impl<M: Machine> Platform for Image<M> {
         }
         stop
     }
+
+    fn idle(&mut self) {
+        self.machine.idle();
+    }
 }
 
 impl<M: Machine> Devices for Image<M> {
-    type Device = SharedDevice;
+    type Device = SharedDevice<M::Nic>;
 
     /// `ethN` is the Nth NIC found; a MAC address names the NIC that has
     /// it. Every NIC already receives every frame (virtio-net without a
@@ -264,7 +306,7 @@ impl<M: Machine> Devices for Image<M> {
         name: &str,
         _promisc: bool,
         allow_absent: bool,
-    ) -> Result<(SharedDevice, u8), String> {
+    ) -> Result<(SharedDevice<M::Nic>, u8), String> {
         let index = match name.strip_prefix("eth").map(str::parse::<usize>) {
             Some(Ok(n)) => (n < self.nics.len()).then_some(n),
             _ => match parse::ether(name) {
@@ -282,7 +324,7 @@ impl<M: Machine> Devices for Image<M> {
             .map(|(i, n)| format!("eth{i} {} at {}", EtherAddress(n.mac), n.location))
             .collect();
         let what = if found.is_empty() {
-            String::from("the machine has no virtio-net NIC")
+            format!("the machine has no {} NIC", M::NIC_KIND)
         } else {
             format!("the NICs are {}", found.join(", "))
         };
@@ -298,8 +340,9 @@ impl<M: Machine> Devices for Image<M> {
 }
 
 /// Runs a configuration as the image's one program on `machine`: builds
-/// the packet pool (`pool_size` buffers, fewer when the heap is small),
-/// brings up every NIC (their receive rings filled from the pool), builds
+/// the packet pool (`pool_size` buffers, fewer when the heap is small:
+/// at most half of what is free),
+/// brings up every NIC ([`Machine::nics`]), builds
 /// the pipeline with `build` and its scripts with `drivers`, prints the
 /// ready line, runs the poll loop, prints the stop line and the counters,
 /// and stops the machine. An error prints `nfc: <error>` and stops too.
@@ -314,34 +357,26 @@ pub fn main<M: Machine, P: Pipeline>(
     let fail = |machine: &M, what: &str, e: &str| -> ! {
         console.line(&format!("nfc: {e}"));
         console.line(&format!("nfc: stopped {what}"));
-        machine.stop()
+        machine.stop(true)
     };
-    let (used, free) = machine.heap_usage();
-    let fits = ((used + free) as u64 / POOL_SHARE / BUF_SIZE as u64) as usize;
+    let (_, free) = machine.heap_usage();
+    let fits = (free as u64 / POOL_SHARE / BUF_SIZE as u64) as usize;
     let pool = PacketPool::new(pool_size.min(fits).max(64));
-    let transports = match machine.net_devices() {
-        Ok(t) => t,
+    let found = match machine.nics(pool) {
+        Ok(found) => found,
         Err(e) => fail(&machine, "device error", &e),
     };
-    let rx_buffers = (pool.capacity() / 4 / transports.len().max(1)).min(QUEUE_SIZE);
     let mut nics = Vec::new();
-    for (i, (location, transport)) in transports.into_iter().enumerate() {
-        let net = match VirtioNet::new(transport, pool, rx_buffers) {
-            Ok(net) => net,
-            Err(e) => fail(
-                &machine,
-                "device error",
-                &format!("eth{i} ({location}): {e}"),
-            ),
-        };
+    for (i, (location, net)) in found.into_iter().enumerate() {
         console.line(&format!(
-            "nfc: eth{i}: virtio-net {} at {location}",
+            "nfc: eth{i}: {} {} at {location}",
+            M::NIC_KIND,
             EtherAddress(net.mac())
         ));
         nics.push(Nic {
             location,
             mac: net.mac(),
-            device: Rc::new(RefCell::new(Device::Virtio(Box::new(net)))),
+            device: Rc::new(RefCell::new(Device::Present(Box::new(net)))),
         });
     }
     let mut image = Image {
@@ -367,5 +402,20 @@ pub fn main<M: Machine, P: Pipeline>(
     console.line(&format!("nfc: ready {stem} {} nics", image.nics.len()));
     let stopped = pipeline::run(&mut pipeline, &mut image, pool, console, &mut drivers, None);
     pipeline::report_stop(&pipeline, &stopped, console);
-    image.machine.stop()
+    image.machine.stop(false)
+}
+
+/// Defines an image's `nfc_platform_main` (what its boot code calls with
+/// the boot information `$boot`): builds the machine with `$machine` and
+/// runs [`main`] on it with the generated pipeline. Each image platform's
+/// `entry!` is this with its machine.
+#[macro_export]
+macro_rules! platform_main {
+    ($boot:ty, $machine:expr, $stem:expr, $pool:expr, $build:expr, $drivers:expr) => {
+        /// The image's main: the boot code calls it with what it learnt.
+        #[no_mangle]
+        pub fn nfc_platform_main(boot: $boot) -> ! {
+            $crate::image::main($machine(boot), $stem, $pool, $build, $drivers)
+        }
+    };
 }

@@ -15,7 +15,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::pvh::{self, BootInfo, MemoryRegion, StartInfo};
-use crate::{cpu, exceptions, serial};
+use crate::{console, cpu, exceptions};
 
 global_asm!(
     r#"
@@ -164,7 +164,7 @@ const MEMMAP_MAX: usize = 128;
 /// Rust's first code: the console, exceptions, the heap, then the platform.
 #[unsafe(no_mangle)]
 extern "C" fn nfc_x86_64_start(start_info: u32) -> ! {
-    serial::init();
+    console::init();
     exceptions::init();
     // SAFETY: the entry code wrote it before calling us; nothing else does.
     let tsc_at_entry = unsafe { core::ptr::addr_of!(nfc_boot_tsc).read_volatile() };
@@ -173,8 +173,8 @@ extern "C" fn nfc_x86_64_start(start_info: u32) -> ! {
     // mapped; it is read before the heap may reuse its memory.
     let info: StartInfo = unsafe { (start_info as usize as *const StartInfo).read_unaligned() };
     if info.magic != pvh::MAGIC {
-        serial::write_str("nfc: no PVH start info (boot this image through its PVH note)\n");
-        cpu::halt_forever();
+        console::write(b"nfc: no PVH start info (boot this image through its PVH note)\n");
+        console::fatal_stop();
     }
     // Copy what the start info points at before the heap covers it.
     let mut cmdline = [0u8; CMDLINE_MAX];
@@ -210,8 +210,8 @@ extern "C" fn nfc_x86_64_start(start_info: u32) -> ! {
 
     let image_end = core::ptr::addr_of!(__image_end) as u64;
     let Some((heap_start, heap_len)) = pvh::largest_ram(memory, image_end, 1 << 32) else {
-        serial::write_str("nfc: no RAM above the image in the memory map\n");
-        cpu::halt_forever();
+        console::write(b"nfc: no RAM above the image in the memory map\n");
+        console::fatal_stop();
     };
     // SAFETY: RAM past the image (and past everything copied above), in
     // the identity map, used by nothing else.
@@ -225,7 +225,6 @@ extern "C" fn nfc_x86_64_start(start_info: u32) -> ! {
         tsc_hz: cpu::tsc_hz(),
         tsc_at_entry,
     };
-    exceptions::crash_if_asked(&boot.cmdline);
     // SAFETY: the platform crate defines it; it takes the boot info and
     // never returns.
     unsafe { nfc_platform_main(boot) }

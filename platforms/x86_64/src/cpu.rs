@@ -7,7 +7,8 @@ use core::arch::x86_64::{__cpuid, __cpuid_count, _rdtsc};
 #[inline]
 pub fn outb(port: u16, v: u8) {
     // SAFETY: port I/O has no memory effects; the ports nfc uses (serial,
-    // PIT, PCI configuration, ACPI, reset) are the machine's own.
+    // Xen's debug port, PIT, PCI configuration, ACPI, reset) are the
+    // machine's own.
     unsafe {
         asm!("out dx, al", in("dx") port, in("al") v, options(nomem, nostack, preserves_flags))
     }
@@ -77,8 +78,20 @@ pub fn rdtsc() -> u64 {
     unsafe { _rdtsc() }
 }
 
+/// The first of Xen's CPUID leaves (`0x40000000`, or a later multiple of
+/// 0x100 when Xen also offers another hypervisor's leaves), when the
+/// machine is a Xen guest.
+pub fn xen_leaves() -> Option<u32> {
+    (0x4000_0000u32..0x4001_0000).step_by(0x100).find(|&base| {
+        let [max, b, c, d] = cpuid(base, 0);
+        // "XenVMMXenVMM", and at least the leaves up to base + 3
+        [b, c, d] == [0x566e_6558, 0x6558_4d4d, 0x4d4d_566e] && max >= base + 3
+    })
+}
+
 /// TSC ticks per second: from CPUID leaf 0x15 when the CPU states it,
-/// else from the hypervisor's leaf 0x40000010, else measured against
+/// else from Xen's TSC leaf (base + 3, subleaf 0: the guest's TSC in kHz)
+/// or the hypervisor leaf 0x40000010 (KVM, VMware), else measured against
 /// the PIT over 10 ms.
 pub fn tsc_hz() -> u64 {
     let max = __cpuid(0).eax;
@@ -86,6 +99,12 @@ pub fn tsc_hz() -> u64 {
         let [den, num, crystal, _] = cpuid(0x15, 0);
         if den != 0 && num != 0 && crystal != 0 {
             return u64::from(crystal) * u64::from(num) / u64::from(den);
+        }
+    }
+    if let Some(base) = xen_leaves() {
+        let khz = cpuid(base + 3, 0)[2];
+        if khz != 0 {
+            return u64::from(khz) * 1000;
         }
     }
     let hv_max = __cpuid(0x4000_0000).eax;
@@ -169,7 +188,8 @@ unsafe fn rdrand() -> Option<u64> {
     (core::arch::x86_64::_rdrand64_step(&mut v) == 1).then_some(v)
 }
 
-/// Stops this CPU for good: interrupts off, halted.
+/// Stops this CPU for good: interrupts off, halted. (Xen takes a halt
+/// with interrupts off for a poweroff; xen images stop otherwise.)
 pub fn halt_forever() -> ! {
     loop {
         // SAFETY: stopping the only CPU is what is asked for.

@@ -1,6 +1,6 @@
 //! Faults: a TSS (so a double fault has a stack of its own), an IDT whose
 //! 32 exception vectors print the vector, error code, CR2 and every
-//! register on the serial console and stop the CPU, and the panic
+//! register on the console and stop the machine, and the panic
 //! handler, which prints the message and stops likewise. Nothing hangs
 //! silently. The images run with interrupts off (every device is polled),
 //! so vectors 32 and up stay empty.
@@ -8,8 +8,7 @@
 use core::arch::{asm, global_asm};
 use core::fmt::Write;
 
-use crate::cpu;
-use crate::serial::Writer;
+use crate::console::{self, Writer};
 
 // Stubs: push a zero where the CPU pushes no error code, then the vector,
 // save the general registers and call `nfc_exception` with them.
@@ -202,7 +201,7 @@ extern "C" fn nfc_exception(f: &Frame) -> ! {
         f.r14,
         f.r15,
     );
-    cpu::halt_forever()
+    console::fatal_stop()
 }
 
 /// The address [`crash_if_asked`] reads for `nfc.crash=page-fault`: 64
@@ -228,7 +227,7 @@ pub fn crash_if_asked(cmdline: &str) {
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     let _ = write!(Writer, "\nnfc: panic: {info}\nnfc: stopped panic\n");
-    cpu::halt_forever()
+    console::fatal_stop()
 }
 
 /// The 64-bit TSS: only its first interrupt stack is used (double fault).

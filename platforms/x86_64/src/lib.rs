@@ -13,8 +13,11 @@
 //! largest RAM region of the memory map ([`heap`]), and calls the
 //! platform's `nfc_platform_main` with the [`BootInfo`].
 //!
-//! [`serial`] is the 16550 console, [`cpu`] holds port I/O, CPUID, the
-//! TSC (calibrated against the PIT), RDRAND/RDSEED and reset. What needs
+//! [`console`] is where the layer's own lines go (the 16550 [`serial`]
+//! port, or Xen's debug port 0xE9 under Xen, plus a platform's sink) and
+//! how a fatal stop ends; [`cpu`] holds port I/O, CPUID, the TSC (from
+//! CPUID, Xen's leaves, or calibrated against the PIT), RDRAND/RDSEED and
+//! reset. What needs
 //! the machine compiles only for `target_os = "none"`; the parsing of boot
 //! data is plain code, tested on the host.
 #![cfg_attr(not(test), no_std)]
@@ -26,6 +29,8 @@ pub mod pvh;
 
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub mod boot;
+#[cfg(all(target_arch = "x86_64", target_os = "none"))]
+pub mod console;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]
 pub mod cpu;
 #[cfg(all(target_arch = "x86_64", target_os = "none"))]

@@ -69,6 +69,38 @@ pub struct BootInfo {
     pub tsc_at_entry: u64,
 }
 
+impl BootInfo {
+    /// The clock since the entry.
+    pub fn clock(&self) -> TscClock {
+        TscClock {
+            hz: self.tsc_hz,
+            at_entry: self.tsc_at_entry,
+        }
+    }
+
+    /// Nanoseconds from the entry to the TSC reading `tsc`.
+    pub fn ns_since_entry(&self, tsc: u64) -> u64 {
+        self.clock().ns_at(tsc)
+    }
+}
+
+/// Time since the entry, from TSC readings.
+#[derive(Clone, Copy, Debug)]
+pub struct TscClock {
+    /// TSC ticks per second.
+    pub hz: u64,
+    /// The TSC at the entry.
+    pub at_entry: u64,
+}
+
+impl TscClock {
+    /// Nanoseconds from the entry to the TSC reading `tsc`.
+    pub fn ns_at(&self, tsc: u64) -> u64 {
+        let ticks = tsc.wrapping_sub(self.at_entry);
+        (u128::from(ticks) * 1_000_000_000 / u128::from(self.hz.max(1))) as u64
+    }
+}
+
 /// The largest stretch of RAM in `memory` above `floor` and below `ceiling`
 /// (a region cut by either keeps its part in between): start and length.
 pub fn largest_ram(memory: &[MemoryRegion], floor: u64, ceiling: u64) -> Option<(u64, u64)> {

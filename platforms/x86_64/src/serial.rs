@@ -29,27 +29,7 @@ pub fn write_byte(b: u8) {
     outb(COM1, b);
 }
 
-/// Sends `s`, with `\r\n` for each `\n`.
-pub fn write_str(s: &str) {
-    for b in s.bytes() {
-        if b == b'\n' {
-            write_byte(b'\r');
-        }
-        write_byte(b);
-    }
-}
-
 /// A byte that arrived, if any (never waits).
 pub fn read_byte() -> Option<u8> {
     (inb(COM1 + 5) & DATA_READY != 0).then(|| inb(COM1))
-}
-
-/// `core::fmt` onto the console.
-pub struct Writer;
-
-impl core::fmt::Write for Writer {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        write_str(s);
-        Ok(())
-    }
 }
