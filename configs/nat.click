@@ -1,21 +1,50 @@
 // nat.click -- source NAT (NAPT) for one customer.
 //
-// Hosts on the customer's private prefix (eth0) reach the Internet through
-// one public address on the provider link (eth1). TCP and UDP flows opened
-// from the inside are rewritten to $PUBLIC_IP with a source port taken from
-// $NAT_PORTS; replies are mapped back by IPRewriter's flow table. Nothing can
-// open a flow from the outside. The NAT answers ARP on both sides and ping on
-// both of its addresses; it resolves inside hosts and the provider gateway
-// with ARP.
-//
 //   customer LAN ---- eth0 [ NAT ] eth1 ---- provider gateway ---- Internet
 //
-// Not translated (counted in `untranslated` and dropped): ICMP and other
-// protocols from the inside. Ping NAT needs ICMPPingRewriter, and ICMP
-// errors for translated flows need ICMPRewriter; add them if required.
+// Hosts on the customer's private prefix (eth0) reach the Internet through
+// one public address on the provider link (eth1):
 //
-// Per-customer settings are the defines below; override them without editing
-// this file, e.g.
+//   TCP, UDP  IPRewriter `rw`: a flow opened from inside gets source
+//             $PUBLIC_IP and a free source port from $NAT_PORTS (the
+//             host's own port when free); replies are mapped back.
+//   ping      ICMPPingRewriter `ping_rw`: echo requests get source
+//             $PUBLIC_IP and a free identifier; echo replies come back.
+//   errors    ICMPRewriter `errors`: an ICMP error from outside about a
+//             translated packet (unreachable, time exceeded, fragmentation
+//             needed, ...) is translated back to the inside host, so
+//             traceroute and path MTU discovery work through the NAT.
+//
+// Nothing opens a flow from outside. Fragments other than the first carry
+// no ports and are dropped (counted in rw.malformed). The NAT answers ARP
+// on both sides and ping on both of its addresses, and finds inside hosts
+// and the provider gateway with ARP. Flows time out as IPRewriter's defaults say (TCP: 24 h
+// with data both ways, 5 min without, 4 min once closed; UDP: 5 min); the
+// tables hold $FLOWS and $PING_FLOWS flows, evicting the flow closest to
+// its timeout once full (flows in their first 5 s are never evicted: a
+// table full of those refuses new flows).
+//
+// Handlers to read (`READ name` on the ControlSocket, or --write/--control
+// on `nfc run`):
+//   rw.tcp_table, rw.udp_table     the active TCP / UDP mappings, one line
+//                                  per direction:
+//                                  (10.0.0.2, 40000, 192.0.2.80, 443) =>
+//                                  (198.51.100.1, 40000, 192.0.2.80, 443)
+//                                  [*0 1] i0 exp86400
+//   rw.nmappings                   how many TCP and UDP mappings are active
+//   ping_rw.table, ping_rw.nmappings   the same for pings
+//   rw.mapping_failures            new flows refused (ports exhausted,
+//                                  table full of guaranteed flows)
+//   rw.evicted, ping_rw.evicted    flows evicted to make room
+//   rw.malformed                   packets dropped as malformed (or
+//                                  later fragments)
+//   errors.translated              ICMP errors translated back inside
+//   untranslated.count             traffic the NAT does not translate
+//   bad_ip.count                   failed CheckIPHeader, both sides
+// Writing `rw.clear` forgets every mapping.
+//
+// Per-customer settings are the defines below; override them without
+// editing this file, e.g.
 //   nfc check nat.click -D PUBLIC_IP=198.51.100.77 -D INSIDE_NET=10.1.0.0/16
 
 define(
@@ -29,6 +58,8 @@ define(
   $PUBLIC_MAC   02:00:00:00:00:02,
   $GATEWAY      198.51.100.254,      // provider gateway (default route)
   $NAT_PORTS    1024-65535,          // source ports handed out
+  $FLOWS        16384,               // TCP and UDP mappings held
+  $PING_FLOWS   1024,                // ping mappings held
   $QUEUE_LEN    1024                 // packets buffered per output NIC
 );
 
@@ -78,19 +109,23 @@ untranslated :: Counter -> Discard;   // traffic the NAT does not handle
 
 
 // ---------------------------------------------------------------------------
-// The translator.
-//   input 0: TCP/UDP from the customer; a new flow gets a mapping from the
-//            pattern: source $PUBLIC_IP, a free port in $NAT_PORTS,
-//            destination unchanged. Rewritten packets leave on output 0,
-//            replies to them on output 1.
-//   input 1: TCP/UDP to $PUBLIC_IP from outside; packets of a known flow are
-//            mapped back (to output 1), everything else is dropped.
+// The translators. Each takes packets from inside on input 0 (a new flow
+// gets a mapping from the pattern: source $PUBLIC_IP, a free port or
+// identifier, destination unchanged) and packets from outside on input 1
+// (only those of a known flow pass). Packets leaving by the public side
+// come out of output 0, packets going inside out of output 1.
 
-rw :: IPRewriter(pattern $PUBLIC_IP $NAT_PORTS - - 0 1,
-                 drop);
+rw      :: IPRewriter(pattern $PUBLIC_IP $NAT_PORTS - - 0 1, drop,
+                      MAPPING_CAPACITY $FLOWS);
+ping_rw :: ICMPPingRewriter(pattern $PUBLIC_IP 0-65535 - - 0 1, drop,
+                            MAPPING_CAPACITY $PING_FLOWS);
+errors  :: ICMPRewriter(rw ping_rw);
 
-rw[0] -> dt_out :: DecIPTTL -> to_outside;
-rw[1] -> dt_in  :: DecIPTTL -> to_inside;
+dt_out :: DecIPTTL -> to_outside;
+dt_in  :: DecIPTTL -> to_inside;
+rw[0], ping_rw[0] -> dt_out;
+rw[1], ping_rw[1], errors[0] -> dt_in;
+errors[1] -> untranslated;
 dt_out[1] -> untranslated;
 dt_in[1]  -> untranslated;
 
@@ -107,12 +142,14 @@ in_cls[2] -> Strip(14)
                  dst host $INSIDE_IP or dst host $PUBLIC_IP,
                  // translatable traffic from the customer prefix
                  src net $INSIDE_NET and (tcp or udp),
+                 src net $INSIDE_NET and icmp type echo,
                  -);
 in_chk[1] -> bad_ip;
 in_ip[0]  -> ICMPPingResponder -> to_inside;
 in_ip[1]  -> Discard;
 in_ip[2]  -> [0]rw;
-in_ip[3]  -> untranslated;
+in_ip[3]  -> [0]ping_rw;
+in_ip[4]  -> untranslated;
 
 
 // ---------------------------------------------------------------------------
@@ -123,8 +160,12 @@ out_cls[2] -> Strip(14)
            -> out_ip :: IPClassifier(
                   dst host $PUBLIC_IP and icmp type echo,
                   dst host $PUBLIC_IP and (tcp or udp),
+                  dst host $PUBLIC_IP and icmp type echo-reply,
+                  dst host $PUBLIC_IP and icmp,
                   -);
 out_chk[1] -> bad_ip;
 out_ip[0]  -> ICMPPingResponder -> to_outside;
 out_ip[1]  -> [1]rw;
-out_ip[2]  -> Discard;
+out_ip[2]  -> [1]ping_rw;
+out_ip[3]  -> errors;
+out_ip[4]  -> Discard;

@@ -350,6 +350,24 @@ pub fn generate(
             );
         }
     }
+    // Elements that name others (ICMPRewriter's MAPS, a rewriter's
+    // pattern or mapper) find them now that all exist.
+    let linked: Vec<usize> = live
+        .iter()
+        .copied()
+        .filter(|&i| nfc_elements::classes::LINKED.contains(&nodes[i].class))
+        .collect();
+    if !linked.is_empty() {
+        let _ = writeln!(w, "        nfc_dataplane::element::link_all(&mut [");
+        for &i in &linked {
+            let n = &nodes[i];
+            let _ = writeln!(w, "            ({:?}, &mut p.{}),", n.name, n.field);
+        }
+        let _ = writeln!(
+            w,
+            "        ])\n        .map_err(|errors| errors.join(\"; \"))?;"
+        );
+    }
     let _ = writeln!(w, "        Ok(p)\n    }}\n");
 
     // Push functions.
@@ -773,8 +791,8 @@ mod tests {
     #[test]
     fn wires_outputs_to_the_next_push_function() {
         // A class without packet code yet: the error names the element.
-        let err = generated("Idle -> rw :: IPRewriter(pass 0) -> Discard;").unwrap_err();
-        assert!(err.contains("`rw` :: IPRewriter"), "{err}");
+        let err = generated("Idle -> r :: IPReassembler -> Discard;").unwrap_err();
+        assert!(err.contains("`r` :: IPReassembler"), "{err}");
         let code = generated(
             "c :: Classifier(12/0800, -); FromDump(f.pcap) -> c; \
              c[0] -> chk :: CheckIPHeader(14) -> cnt :: Counter -> ToDump(a.pcap); c[1] -> ToDump(b.pcap);",

@@ -139,6 +139,23 @@ pub fn build(
             pull,
         );
     }
+    // Elements that name others (ICMPRewriter's MAPS, a rewriter's
+    // pattern or mapper) find them now that all exist.
+    router.link().map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|message| {
+                // "name: why": shown under that element's declaration.
+                let name = message.split(": ").next().unwrap_or_default();
+                let element = graph
+                    .elements
+                    .iter()
+                    .position(|e| e.name == name)
+                    .unwrap_or(0);
+                BuildError { element, message }
+            })
+            .collect::<Vec<_>>()
+    })?;
     Ok(Generic { router, drivers })
 }
 

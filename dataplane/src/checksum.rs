@@ -55,6 +55,50 @@ pub fn update32(old_sum: u16, old: [u8; 4], new: [u8; 4]) -> u16 {
     update16(update16(old_sum, hi(old), hi(new)), lo(old), lo(new))
 }
 
+/// The change a checksum takes when the 16-bit words of `old` become those
+/// of `new` (equal, even lengths): the one's complement sum of `~m + m'`
+/// over the words, folded — `~m + m'` of RFC 1624's equation 3. Add it to
+/// a checksum with [`apply`], which then gives what recomputing the
+/// checksum over the changed data gives — up to the two forms of zero,
+/// `0x0000` and `0xffff`, which one's complement arithmetic does not tell
+/// apart (both verify).
+#[inline]
+pub fn delta(old: &[u8], new: &[u8]) -> u16 {
+    let mut sum = 0u32;
+    for (o, n) in old.chunks_exact(2).zip(new.chunks_exact(2)) {
+        sum += u32::from(!u16::from_be_bytes([o[0], o[1]]));
+        sum += u32::from(u16::from_be_bytes([n[0], n[1]]));
+    }
+    !finish(sum)
+}
+
+/// Adds two deltas from [`delta`] (changes to different fields covered by
+/// one checksum).
+#[inline]
+pub fn combine(a: u16, b: u16) -> u16 {
+    !finish(u32::from(a) + u32::from(b))
+}
+
+/// Applies a [`delta`] to checksum `old_sum`: `HC' = ~(~HC + delta)`
+/// (RFC 1624, equation 3).
+#[inline]
+pub fn apply(old_sum: u16, delta: u16) -> u16 {
+    finish(u32::from(!old_sum) + u32::from(delta))
+}
+
+/// [`apply`] for a UDP checksum: a checksum of 0 means the sender computed
+/// none, and stays 0; a computed 0 is sent as `0xffff` (RFC 768).
+#[inline]
+pub fn apply_udp(old_sum: u16, delta: u16) -> u16 {
+    match old_sum {
+        0 => 0,
+        s => match apply(s, delta) {
+            0 => 0xffff,
+            n => n,
+        },
+    }
+}
+
 /// The TCP/UDP pseudo-header sum for IPv4: addresses, protocol, length.
 #[inline]
 pub fn pseudo_header(src: [u8; 4], dst: [u8; 4], protocol: u8, len: u16) -> u32 {
@@ -141,5 +185,83 @@ mod tests {
         h[12..16].copy_from_slice(&new_src);
         h[10..12].copy_from_slice(&sum.to_be_bytes());
         assert_eq!(checksum(&h), 0);
+    }
+
+    /// Two checksums are the same one's complement number.
+    fn same(a: u16, b: u16) -> bool {
+        a == b || (a | b == 0xffff && a & b == 0)
+    }
+
+    mod properties {
+        use super::*;
+        use alloc::vec::Vec;
+        use proptest::prelude::*;
+
+        /// A buffer of even length with a correct checksum stored at
+        /// `sum_at` (an even offset), and the same buffer with the words
+        /// at `at..at + len` replaced by `new`.
+        fn changed(mut buf: Vec<u8>, sum_at: usize, at: usize, new: &[u8]) -> (Vec<u8>, Vec<u8>) {
+            buf[sum_at..sum_at + 2].copy_from_slice(&[0, 0]);
+            let sum = checksum(&buf);
+            buf[sum_at..sum_at + 2].copy_from_slice(&sum.to_be_bytes());
+            let mut after = buf.clone();
+            after[at..at + new.len()].copy_from_slice(new);
+            (buf, after)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            /// Rewriting any words (an address, a port) and applying the
+            /// delta gives the checksum a full recomputation gives.
+            #[test]
+            fn delta_equals_recomputation(
+                words in proptest::collection::vec(any::<u16>(), 4..40),
+                pick in any::<proptest::sample::Index>(),
+                new in proptest::collection::vec(any::<u16>(), 1..4),
+            ) {
+                let buf: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).collect();
+                let nwords = words.len();
+                // the checksum sits in word 0; the change somewhere after it
+                let first = 1 + pick.index(nwords - new.len());
+                let new: Vec<u8> = new.iter().flat_map(|w| w.to_be_bytes()).collect();
+                let (before, mut after) = changed(buf, 0, first * 2, &new);
+                let old_sum = u16::from_be_bytes([before[0], before[1]]);
+                let d = delta(&before[first * 2..first * 2 + new.len()], &new);
+                let sum = apply(old_sum, d);
+                after[0..2].copy_from_slice(&sum.to_be_bytes());
+                prop_assert_eq!(checksum(&after), 0, "the updated packet verifies");
+                after[0..2].copy_from_slice(&[0, 0]);
+                prop_assert!(same(sum, checksum(&after)), "{:04x} vs {:04x}", sum, checksum(&after));
+            }
+
+            /// Two deltas combined equal the two changes made one after
+            /// the other; a change and its reverse cancel.
+            #[test]
+            fn deltas_combine_and_cancel(
+                sum in any::<u16>(),
+                a in any::<[u8; 4]>(), b in any::<[u8; 4]>(),
+                c in any::<[u8; 2]>(), d in any::<[u8; 2]>(),
+            ) {
+                let (d1, d2) = (delta(&a, &b), delta(&c, &d));
+                prop_assert!(same(apply(apply(sum, d1), d2), apply(sum, combine(d1, d2))));
+                prop_assert!(same(apply(apply(sum, d1), delta(&b, &a)), sum));
+                // update32 is the same change
+                prop_assert!(same(update32(sum, a, b), apply(sum, d1)));
+            }
+
+            /// A UDP checksum of 0 (none) stays 0; any other never
+            /// becomes 0.
+            #[test]
+            fn udp_zero_stays_zero(sum in any::<u16>(), a in any::<[u8; 4]>(), b in any::<[u8; 4]>()) {
+                let d = delta(&a, &b);
+                prop_assert_eq!(apply_udp(0, d), 0);
+                if sum != 0 {
+                    let n = apply_udp(sum, d);
+                    prop_assert!(n != 0);
+                    prop_assert!(same(n, apply(sum, d)));
+                }
+            }
+        }
     }
 }

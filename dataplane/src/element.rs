@@ -170,6 +170,35 @@ impl fmt::Debug for Context {
     }
 }
 
+/// State an element lends to the elements that name it in their
+/// configurations — a rewriter's mapping table to ICMPRewriter's `MAPS`, a
+/// mapper's patterns to a rewriter's input spec. The borrower downcasts it
+/// to the type it expects ([`Element::shared`], [`Element::link`]).
+pub type Shared = alloc::rc::Rc<dyn core::any::Any>;
+
+/// Links a configuration's elements, once every one is configured: hands
+/// each element what the others lend ([`Element::shared`], with their
+/// names, in configuration order) through [`Element::link`]. Returns every
+/// link that failed, as `name: message`. Both runners call it when they
+/// build a configuration.
+pub fn link_all(elements: &mut [(&str, &mut dyn Element)]) -> Result<(), Vec<String>> {
+    let lent: Vec<(&str, Shared)> = elements
+        .iter()
+        .filter_map(|(name, e)| e.shared().map(|s| (*name, s)))
+        .collect();
+    let mut errors = Vec::new();
+    for (name, e) in elements.iter_mut() {
+        if let Err(message) = e.link(&lent) {
+            errors.push(alloc::format!("{name}: {message}"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// Why a handler call failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HandlerError {
@@ -279,6 +308,22 @@ pub trait Element {
         None
     }
 
+    /// What the element lends to elements that name it in their
+    /// configurations (see [`link_all`]); the default lends nothing.
+    fn shared(&self) -> Option<Shared> {
+        None
+    }
+
+    /// Takes what other elements lend, once every element is configured
+    /// ([`link_all`]): `lent` holds each lending element's name and state.
+    /// Fails, saying what is missing, when an element the configuration
+    /// names is not there or lends the wrong thing. The default needs
+    /// nothing.
+    fn link(&mut self, lent: &[(&str, Shared)]) -> Result<(), String> {
+        let _ = lent;
+        Ok(())
+    }
+
     /// Reads handler `name`.
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
         let _ = name;
@@ -358,6 +403,17 @@ macro_rules! delegate_element {
                 self.0.take_call()
             }
 
+            fn shared(&self) -> Option<$crate::element::Shared> {
+                self.0.shared()
+            }
+
+            fn link(
+                &mut self,
+                lent: &[(&str, $crate::element::Shared)],
+            ) -> Result<(), $crate::__String> {
+                self.0.link(lent)
+            }
+
             fn read_handler(
                 &self,
                 name: &str,
@@ -419,6 +475,51 @@ mod tests {
             drop(outs);
             assert_eq!(pool.available(), 40, "dropped packets went back");
         }
+    }
+
+    #[test]
+    fn link_all_hands_every_element_what_the_others_lend() {
+        /// Lends a number; `Borrower` wants the one lent by `from`.
+        struct Lender(u32);
+        impl Element for Lender {
+            fn shared(&self) -> Option<Shared> {
+                Some(alloc::rc::Rc::new(self.0))
+            }
+        }
+        struct Borrower {
+            from: &'static str,
+            got: Option<u32>,
+        }
+        impl Element for Borrower {
+            fn link(&mut self, lent: &[(&str, Shared)]) -> Result<(), String> {
+                let (_, s) = lent
+                    .iter()
+                    .find(|(n, _)| *n == self.from)
+                    .ok_or_else(|| alloc::format!("no element named {}", self.from))?;
+                self.got = Some(*s.downcast_ref::<u32>().ok_or("not a number")?);
+                Ok(())
+            }
+        }
+        let (mut a, mut b) = (Lender(7), Lender(9));
+        let mut c = Borrower {
+            from: "b",
+            got: None,
+        };
+        let mut d = Borrower {
+            from: "zz",
+            got: None,
+        };
+        {
+            let mut all: [(&str, &mut dyn Element); 3] =
+                [("a", &mut a), ("c", &mut c), ("b", &mut b)];
+            link_all(&mut all).unwrap();
+        }
+        assert_eq!(c.got, Some(9), "linked whatever the order");
+        let mut all: [(&str, &mut dyn Element); 2] = [("a", &mut a), ("d", &mut d)];
+        assert_eq!(
+            link_all(&mut all),
+            Err(alloc::vec!["d: no element named zz".into()])
+        );
     }
 
     #[test]

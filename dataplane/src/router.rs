@@ -11,7 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::batch::{Batch, BURST};
-use crate::element::{Context, Element, HandlerError, TaskResult};
+use crate::element::{link_all, Context, Element, HandlerError, TaskResult};
 use crate::pipeline::Pipeline;
 
 /// Where a port leads.
@@ -165,6 +165,18 @@ impl Router {
             0 => batch.append(&mut zero),
             k => batch.append(&mut others[k - 1]),
         }
+    }
+
+    /// Links the elements once all are added ([`link_all`]): each gets
+    /// what the others lend (a rewriter's table, a mapper's patterns).
+    /// Linking again hands out the same state again.
+    pub fn link(&mut self) -> Result<(), Vec<String>> {
+        let mut all: Vec<(&str, &mut dyn Element)> = self
+            .nodes
+            .iter_mut()
+            .map(|n| -> (&str, &mut dyn Element) { (n.name.as_str(), n.element.as_mut()) })
+            .collect();
+        link_all(&mut all)
     }
 
     fn index(&self, name: &str) -> Option<usize> {

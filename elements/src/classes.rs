@@ -24,6 +24,22 @@ pub const DRIVERS: &[&str] = &["Script", "DriverManager"];
 /// Classes with no run-time part: they only inform configuration.
 pub const CONFIG_ONLY: &[&str] = &["AddressInfo"];
 
+/// Classes whose elements name other elements, or are named by them
+/// (`Element::shared`, `Element::link`): a runner links these once all
+/// are built ([`nfc_dataplane::element::link_all`]); the others need not
+/// take part.
+pub const LINKED: &[&str] = &[
+    "IPRewriter",
+    "TCPRewriter",
+    "UDPRewriter",
+    "ICMPPingRewriter",
+    "IPAddrRewriter",
+    "IPAddrPairRewriter",
+    "ICMPRewriter",
+    "IPRewriterPatterns",
+    "RoundRobinIPMapper",
+];
+
 /// Builds the driver script of class `class` (one of [`DRIVERS`]) named
 /// `name` from `config`; `None` for any other class.
 pub fn build_driver(
@@ -105,6 +121,10 @@ classes! {
     HostEtherFilter => ethernet::host_ether_filter::HostEtherFilter,
     ICMPError => icmp::icmp_error::ICMPError,
     ICMPPingResponder => icmp::icmp_ping_responder::ICMPPingResponder,
+    ICMPPingRewriter => icmp::icmp_ping_rewriter::ICMPPingRewriter,
+    ICMPRewriter => icmp::icmp_rewriter::ICMPRewriter,
+    IPAddrPairRewriter => ip::ip_addr_pair_rewriter::IPAddrPairRewriter,
+    IPAddrRewriter => ip::ip_addr_rewriter::IPAddrRewriter,
     IPClassifier => ip::ip_classifier::IPClassifier,
     IPEncap => ip::ip_encap::IPEncap,
     IPFilter => ip::ip_filter::IPFilter,
@@ -112,6 +132,8 @@ classes! {
     IPFragmenter => ip::ip_fragmenter::IPFragmenter,
     IPGWOptions => ip::ip_gw_options::IPGWOptions,
     IPPrint => ip::ip_print::IPPrint,
+    IPRewriter => tcpudp::ip_rewriter::IPRewriter,
+    IPRewriterPatterns => tcpudp::ip_rewriter_patterns::IPRewriterPatterns,
     Idle => standard::idle::Idle,
     InfiniteSource => standard::infinite_source::InfiniteSource,
     LinearIPLookup => ip::linear_ip_lookup::LinearIPLookup,
@@ -128,6 +150,7 @@ classes! {
     RadixIPLookup => ip::radix_ip_lookup::RadixIPLookup,
     RatedSource => standard::rated_source::RatedSource,
     RatedSplitter => standard::rated_splitter::RatedSplitter,
+    RoundRobinIPMapper => tcpudp::round_robin_ip_mapper::RoundRobinIPMapper,
     RoundRobinSwitch => standard::round_robin_switch::RoundRobinSwitch,
     SetIPAddress => ip::set_ip_address::SetIPAddress,
     SetIPChecksum => ip::set_ip_checksum::SetIPChecksum,
@@ -140,10 +163,12 @@ classes! {
     Strip => standard::strip::Strip,
     StripToNetworkHeader => standard::strip_to_network_header::StripToNetworkHeader,
     Switch => standard::switch::Switch,
+    TCPRewriter => tcpudp::tcp_rewriter::TCPRewriter,
     Tee => standard::tee::Tee,
     TimedSource => standard::timed_source::TimedSource,
     Truncate => standard::truncate::Truncate,
     UDPIPEncap => tcpudp::udp_ip_encap::UDPIPEncap,
+    UDPRewriter => tcpudp::udp_rewriter::UDPRewriter,
     Unqueue => standard::unqueue::Unqueue,
     Unstrip => standard::unstrip::Unstrip,
 }

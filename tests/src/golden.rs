@@ -94,6 +94,11 @@ pub fn inputs() -> Vec<Input> {
             packets: queue_packets(),
         },
         Input {
+            golden: "rewriters",
+            link: Link::Raw,
+            packets: rewriter_packets(),
+        },
+        Input {
             golden: "routes",
             link: Link::Raw,
             packets: route_packets(),
@@ -665,6 +670,57 @@ fn checksum_packets() -> Vec<Vec<u8>> {
 
 /// `ttl-icmp`: echo requests, TTLs about to expire, and the packets that
 /// must not get an ICMP error.
+/// The `rewriters` golden: flows through each class of the IPRewriter
+/// family, then their replies (see its config.click for the routes).
+fn rewriter_packets() -> Vec<Vec<u8>> {
+    let server = [198, 51, 100, 7];
+    let dns = [198, 51, 100, 53];
+    let out = |last: u8, n: u8| Ip::new([10, 0, n, last], server);
+    let back = |to: [u8; 4]| Ip::new(server, to);
+    let public = [192, 0, 2, 1];
+    let mut no_sum = udp(&Ip::new(net10(5), [198, 51, 100, 9]), 7, 7, b"no checksum");
+    no_sum[26..28].copy_from_slice(&[0, 0]);
+    vec![
+        // IPRewriter(pattern 192.0.2.1 1024-1025# - - 0 1, drop)
+        // 1. TCP SYN out: 192.0.2.1:1024.
+        tcp(&out(2, 0), 40000, 80, Flags::Syn, b""),
+        // 2-4. UDP to one DNS server from three hosts: ports 1025, 1024,
+        // then none left for that server: dropped.
+        udp(&Ip::new(net10(2), dns), 5353, 53, b"query"),
+        udp(&Ip::new(net10(3), dns), 5353, 53, b"query"),
+        udp(&Ip::new(net10(4), dns), 5353, 53, b"query"),
+        // 5. The DNS answer to 192.0.2.1:1025: back to 10.0.0.2:5353.
+        udp(&Ip::new(dns, public), 53, 1025, b"answer"),
+        // 6. The SYN-ACK to 192.0.2.1:1024: back to 10.0.0.2:40000.
+        tcp(&back(public), 80, 1024, Flags::Ack, b""),
+        // 7. A SYN from outside to a port no flow holds: dropped.
+        tcp(&back(public), 80, 9999, Flags::Syn, b""),
+        // 8. UDP without a checksum to another server: 1025 (free for that
+        // server), the checksum stays 0.
+        no_sum,
+        // ICMPPingRewriter(pattern 192.0.2.1 - - - 0 1, drop)
+        // 9-10. An echo request out (identifier kept), its reply back.
+        echo(&out(2, 0), true, 0x1234, 1, b"ping"),
+        echo(&back(public), false, 0x1234, 1, b"ping"),
+        // IPAddrRewriter(pattern 192.0.2.16-192.0.2.17# - 0 1, drop)
+        // 11-13. Two hosts get an address each, any protocol (GRE too);
+        // 14. a reply to the second address goes to the second host.
+        udp(&out(2, 1), 1000, 2000, b"addr"),
+        tcp(&out(3, 1), 1000, 80, Flags::Syn, b""),
+        Ip::new([10, 0, 1, 2], [198, 51, 100, 8]).packet(PROTO_GRE, b"\0\0\x08\0gre"),
+        udp(&back([192, 0, 2, 17]), 2000, 1000, b"addr reply"),
+        // IPAddrPairRewriter(pattern 192.0.2.32 - 0 1, drop)
+        udp(&out(2, 2), 1, 2, b"pair"),
+        udp(&back([192, 0, 2, 32]), 2, 1, b"pair reply"),
+        // TCPRewriter(pattern 192.0.2.48 - - - 0 1, drop): ports kept.
+        tcp(&out(2, 3), 3000, 80, Flags::Syn, b""),
+        tcp(&back([192, 0, 2, 48]), 80, 3000, Flags::Ack, b""),
+        // UDPRewriter(pattern 192.0.2.64 5000-5001# - - 0 1, drop)
+        udp(&out(2, 4), 3000, 53, b"udp"),
+        udp(&back([192, 0, 2, 64]), 53, 5000, b"udp reply"),
+    ]
+}
+
 fn ttl_icmp_packets() -> Vec<Vec<u8>> {
     let from = |src: [u8; 4], id: u16| Ip::new(src, [10, 0, 1, 9]).id(id);
     let peer = net10(2);

@@ -4,7 +4,9 @@
 //! firewall tests' frames; [`firewall_scenario`], the firewall image's
 //! frame-level test on any platform; [`wire`], the test's end of a NIC;
 //! [`vm`], images booted in QEMU; [`count`], the boot tests' configuration
-//! and checks; [`netns`], network namespaces for real clients.
+//! and checks; [`netns`], network namespaces for real clients;
+//! [`unplugged`], shipped configurations driven frame by frame on the
+//! generic runner.
 
 pub mod count;
 pub mod filter_gen;
@@ -12,5 +14,6 @@ pub mod firewall_scenario;
 pub mod frames;
 pub mod golden;
 pub mod netns;
+pub mod unplugged;
 pub mod vm;
 pub mod wire;

@@ -4,7 +4,8 @@
 //! pushes crafted Ethernet frames into each side's HostEtherFilter and
 //! takes what each side's Queue holds for its device. ARP requests the
 //! firewall sends are answered as the hosts would; the clock is the
-//! test's, so that flows can be made to time out.
+//! test's, so that flows can be made to time out
+//! ([`nfc_tests::unplugged`]).
 //!
 //! What it shows: ARP and pings to the firewall are answered; an allowed
 //! outbound TCP, UDP or ping flow gets its replies (and ICMP errors about
@@ -17,124 +18,40 @@
 //! changes nothing. Generated code runs the same firewall in
 //! `scripts/demo.sh`, with real clients.
 
-use nfc::cli::{self, Input};
-use nfc::generic::{self, Generic, POOL_SIZE};
-use nfc_dataplane::batch::{Batch, BURST};
-use nfc_dataplane::element::{Context, HandlerError};
-use nfc_dataplane::packet::PacketPool;
+use std::ops::{Deref, DerefMut};
+
+use nfc_dataplane::element::HandlerError;
 use nfc_dataplane::pipeline::Pipeline;
-use nfc_dataplane::router::PortRef;
-use nfc_graph::Source;
-use nfc_platform_linux::Linux;
 use nfc_tests::frames::*;
 use nfc_tests::golden::ether;
-
-const SECOND: u64 = 1_000_000_000;
+use nfc_tests::unplugged::{Unplugged, SECOND};
 
 /// The firewall under test, with the elements the wires attach to.
 struct Firewall {
-    g: Generic,
-    pool: &'static PacketPool,
+    u: Unplugged,
     /// Per side: the HostEtherFilter frames come in by, the Queue they
     /// leave from.
     ports: [(usize, usize); 2],
-    now: u64,
 }
 
 impl Firewall {
     fn new() -> Firewall {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../configs/firewall.click");
-        let text = std::fs::read_to_string(path).expect("configs/firewall.click");
-        let mut text_idle = text.clone();
-        for device in ["FromDevice($dev)", "ToDevice($dev)"] {
-            assert_eq!(
-                text.matches(device).count(),
-                1,
-                "firewall.click's Nic compound names its devices as `{device}`"
-            );
-            text_idle = text_idle.replace(device, "Idle");
-        }
-        let input = Input {
-            source: Source::new(path, text_idle),
-            stem: "firewall".into(),
-        };
-        let outcome = cli::load(&input, &[], false);
-        assert!(
-            outcome.ok(),
-            "{}",
-            cli::failure(&input, &outcome.diagnostics, false)
-        );
-        let pool = PacketPool::new(POOL_SIZE);
-        let mut plat = Linux::new(pool);
-        let g = generic::build(
-            outcome.graph.as_ref().unwrap(),
-            outcome.ports.as_deref().unwrap(),
-            &mut plat,
-        )
-        .unwrap_or_else(|e| panic!("{e:?}"));
-        let find = |prefix: &str, class: &str| {
-            g.router
-                .elements()
-                .iter()
-                .position(|&(n, c)| n.starts_with(prefix) && c == class)
-                .unwrap_or_else(|| panic!("no {class} in {prefix}"))
-        };
+        let u = Unplugged::config("firewall");
         let ports = [
-            (find("inside/", "HostEtherFilter"), find("inside/", "Queue")),
             (
-                find("outside/", "HostEtherFilter"),
-                find("outside/", "Queue"),
+                u.find("inside/", "HostEtherFilter"),
+                u.find("inside/", "Queue"),
+            ),
+            (
+                u.find("outside/", "HostEtherFilter"),
+                u.find("outside/", "Queue"),
             ),
         ];
-        Firewall {
-            g,
-            pool,
-            ports,
-            now: SECOND,
-        }
-    }
-
-    fn cx(&self) -> Context {
-        Context::at(self.pool, self.now)
-    }
-
-    /// Pushes `frame` in from `side`.
-    fn push(&mut self, side: Side, frame: &[u8]) {
-        let mut batch = Batch::new();
-        let _ = batch.push(self.pool.alloc_with(frame).expect("a free buffer"));
-        let cx = self.cx();
-        let element = self.ports[side as usize].0;
-        self.g
-            .router
-            .push(&cx, PortRef { element, port: 0 }, &mut batch);
-    }
-
-    /// Every frame waiting to leave by `side`.
-    fn drain(&mut self, side: Side) -> Vec<Vec<u8>> {
-        let cx = self.cx();
-        let element = self.ports[side as usize].1;
-        let mut out = Vec::new();
-        loop {
-            let mut batch = Batch::new();
-            self.g
-                .router
-                .pull(&cx, PortRef { element, port: 0 }, BURST, &mut batch);
-            if batch.is_empty() {
-                return out;
-            }
-            out.extend(batch.iter().map(|p| p.data().to_vec()));
-        }
-    }
-
-    fn read(&self, element: &str, handler: &str) -> String {
-        self.g
-            .router
-            .read(element, handler)
-            .unwrap_or_else(|e| panic!("{element}.{handler}: {e:?}"))
+        Firewall { u, ports }
     }
 
     fn count(&self, counter: &str) -> u64 {
-        self.read(counter, "count").trim().parse().unwrap()
+        self.num(counter, "count")
     }
 
     /// The per-rule counts of allow-list `filter`, last the unmatched.
@@ -146,30 +63,28 @@ impl Firewall {
     }
 }
 
+impl Deref for Firewall {
+    type Target = Unplugged;
+    fn deref(&self) -> &Unplugged {
+        &self.u
+    }
+}
+
+impl DerefMut for Firewall {
+    fn deref_mut(&mut self) -> &mut Unplugged {
+        &mut self.u
+    }
+}
+
 impl Wires for Firewall {
     /// What the queues hold once the firewall's ARP requests (asked again
     /// up to three times) are answered.
     fn send(&mut self, side: Side, frame: &[u8]) -> [Vec<Vec<u8>>; 2] {
-        self.push(side, frame);
-        let mut out = [Vec::new(), Vec::new()];
-        for _ in 0..3 {
-            let mut answered = false;
-            for s in [Side::Inside, Side::Outside] {
-                for f in self.drain(s) {
-                    match s.answer_arp(&f) {
-                        Some(reply) => {
-                            self.push(s, &reply);
-                            answered = true;
-                        }
-                        None => out[s as usize].push(f),
-                    }
-                }
-            }
-            if !answered {
-                break;
-            }
-        }
-        out
+        let side_of = |s: usize| [Side::Inside, Side::Outside][s];
+        let ports = self.ports;
+        self.u.exchange(&ports, side as usize, frame, |s, f| {
+            side_of(s).answer_arp(f)
+        })
     }
 }
 

@@ -97,8 +97,6 @@
 //!   grows past `CAPACITY`.
 
 use alloc::string::{String, ToString};
-use alloc::vec;
-use alloc::vec::Vec;
 use core::fmt::Write as _;
 use core::net::Ipv4Addr;
 use core::time::Duration;
@@ -108,6 +106,7 @@ use nfc_dataplane::element::{Context, Element, HandlerError, Out};
 use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
 
+use super::flow_table::{FlowTable, Key, MAX_CAPACITY};
 use super::ip_header::{field, OFFSET_MASK, PROTO_ICMP, PROTO_TCP, PROTO_UDP};
 use crate::ElementSpec;
 
@@ -121,12 +120,6 @@ pub const OUT_OPENED: usize = 0;
 pub const OUT_MATCHED: usize = 1;
 /// Output of input 1's other packets.
 pub const OUT_UNMATCHED: usize = 2;
-
-/// The most flows a table may hold.
-const MAX_CAPACITY: u32 = 1 << 24;
-
-/// No entry (an empty slot, the end of a list).
-const NIL: u32 = u32::MAX;
 
 /// TCP flags.
 const FIN: u8 = 0x01;
@@ -157,96 +150,6 @@ enum Class {
 }
 
 const CLASSES: [Class; 4] = [Class::Tcp, Class::TcpDone, Class::Udp, Class::Icmp];
-
-/// A flow: its protocol, then the address and port of the side that
-/// opened it (`a`) and of the other side (`b`), packed in two words so
-/// that comparing and hashing keys is cheap. ICMP echo flows carry the
-/// identifier as both ports, so that a reply's reversed key is the
-/// request's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Key {
-    /// `a` in the high half, `b` in the low half.
-    addrs: u64,
-    /// The protocol, then `a`'s port, then `b`'s.
-    ports: u64,
-}
-
-impl Key {
-    fn new(proto: u8, a: [u8; 4], b: [u8; 4], pa: u16, pb: u16) -> Key {
-        Key {
-            addrs: (u64::from(u32::from_be_bytes(a)) << 32) | u64::from(u32::from_be_bytes(b)),
-            ports: (u64::from(proto) << 32) | (u64::from(pa) << 16) | u64::from(pb),
-        }
-    }
-
-    fn proto(self) -> u8 {
-        (self.ports >> 32) as u8
-    }
-
-    fn a(self) -> Ipv4Addr {
-        Ipv4Addr::from((self.addrs >> 32) as u32)
-    }
-
-    fn b(self) -> Ipv4Addr {
-        Ipv4Addr::from(self.addrs as u32)
-    }
-
-    fn pa(self) -> u16 {
-        (self.ports >> 16) as u16
-    }
-
-    fn pb(self) -> u16 {
-        self.ports as u16
-    }
-
-    /// The key of the reverse direction.
-    #[inline]
-    fn reversed(self) -> Key {
-        Key {
-            addrs: self.addrs.rotate_left(32),
-            ports: (self.ports & !0xFFFF_FFFF) | u64::from((self.ports as u32).rotate_left(16)),
-        }
-    }
-}
-
-/// One slot of the entry array: a flow, or a free entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Entry {
-    key: Key,
-    /// The key's hash; its low bits are the home slot.
-    hash: u32,
-    class: Class,
-    /// When a packet last refreshed the flow, ns.
-    last: u64,
-    /// Neighbours in the class's age list (the free list uses `next`).
-    prev: u32,
-    next: u32,
-}
-
-impl Default for Entry {
-    fn default() -> Self {
-        Entry {
-            key: Key::default(),
-            hash: 0,
-            class: Class::Udp,
-            last: 0,
-            prev: NIL,
-            next: NIL,
-        }
-    }
-}
-
-/// An age list: oldest (least recently refreshed) first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct List {
-    head: u32,
-    tail: u32,
-}
-
-const EMPTY_LIST: List = List {
-    head: NIL,
-    tail: NIL,
-};
 
 /// What a packet is to the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,23 +222,15 @@ fn nanos(d: Duration) -> u64 {
 }
 
 /// IPFlowTable: its settings, its flows and its counters.
+///
+/// A flow is keyed once, by the side that opened it (`a`): an ICMP echo
+/// flow carries the identifier as both ports, so that a reply's reversed
+/// key is the request's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IPFlowTable {
     settings: Settings,
-    /// `CAPACITY` entries: flows, and free entries chained by `next`.
-    entries: Vec<Entry>,
-    /// Open addressing with linear probing: entry indices or [`NIL`];
-    /// a power of two at least twice `CAPACITY`.
-    slots: Vec<u32>,
-    /// Age lists, by [`Class`].
-    lists: [List; 4],
-    /// The first free entry.
-    free: u32,
-    /// Entries holding flows (timed out or not).
-    used: u32,
-    /// Hash seed: the platform's random seed mixed with the time,
-    /// drawn anew whenever the table is empty.
-    seed: u64,
+    /// The flows, on one age list per [`Class`].
+    table: FlowTable<(), 1>,
     /// The time of the last packet, ns (for the handlers).
     now: u64,
     inserted: u64,
@@ -349,234 +244,92 @@ impl IPFlowTable {
     /// Parses the keywords and allocates the table.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
         let settings = Settings::parse(config)?;
-        let capacity = settings.capacity as usize;
-        let mut t = IPFlowTable {
+        Ok(IPFlowTable {
+            table: FlowTable::new(settings.capacity, CLASSES.len()),
             settings,
-            entries: vec![Entry::default(); capacity],
-            slots: vec![NIL; (2 * capacity).next_power_of_two()],
-            lists: [EMPTY_LIST; 4],
-            free: NIL,
-            used: 0,
-            seed: 0,
             now: 0,
             inserted: 0,
             matched: 0,
             evicted: 0,
             refused: 0,
             malformed: 0,
-        };
-        t.clear();
-        Ok(t)
+        })
     }
 
     /// Flows held that have not timed out, as of the last packet.
     pub fn count(&self) -> usize {
         let expired: usize = CLASSES
             .iter()
-            .map(|&c| self.walk(c).take_while(|&i| self.expired(i)).count())
+            .map(|&c| {
+                self.table
+                    .walk(c as u8)
+                    .take_while(|&i| self.expired(i))
+                    .count()
+            })
             .sum();
-        self.used as usize - expired
+        self.table.len() - expired
     }
 
     /// Forgets every flow.
     pub fn clear(&mut self) {
-        self.slots.fill(NIL);
-        self.lists = [EMPTY_LIST; 4];
-        let n = self.entries.len() as u32;
-        for (i, e) in self.entries.iter_mut().enumerate() {
-            let i = i as u32;
-            *e = Entry {
-                next: if i + 1 < n { i + 1 } else { NIL },
-                ..Entry::default()
-            };
-        }
-        self.free = if n > 0 { 0 } else { NIL };
-        self.used = 0;
-    }
-
-    // -- the hash table -------------------------------------------------
-
-    #[inline]
-    fn hash(&self, k: &Key) -> u32 {
-        let mut x = (k.addrs ^ self.seed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        x = (x ^ (x >> 29) ^ k.ports ^ self.seed.rotate_left(31))
-            .wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        (x ^ (x >> 32)) as u32
-    }
-
-    fn mask(&self) -> usize {
-        self.slots.len() - 1
-    }
-
-    /// The entry holding `key`, timed out or not. (At least half the
-    /// slots are empty, so the probe ends.)
-    #[inline]
-    fn find(&self, key: &Key, hash: u32) -> Option<u32> {
-        let mask = self.mask();
-        let mut pos = hash as usize & mask;
-        loop {
-            let i = *self.slots.get(pos)?;
-            if i == NIL {
-                return None;
-            }
-            if self.entries.get(i as usize)?.key == *key {
-                return Some(i);
-            }
-            pos = (pos + 1) & mask;
-        }
-    }
-
-    /// Puts entry `i` (its hash set) into its slot.
-    fn place(&mut self, i: u32) {
-        let mask = self.mask();
-        let mut pos = self.entries[i as usize].hash as usize & mask;
-        while self.slots[pos] != NIL {
-            pos = (pos + 1) & mask;
-        }
-        self.slots[pos] = i;
-    }
-
-    /// Takes entry `i` out of its slot, shifting later entries of the
-    /// probe run back so that every lookup still finds them.
-    fn unplace(&mut self, i: u32) {
-        let mask = self.mask();
-        let mut hole = self.entries[i as usize].hash as usize & mask;
-        while self.slots[hole] != i {
-            hole = (hole + 1) & mask;
-        }
-        let mut j = (hole + 1) & mask;
-        while self.slots[j] != NIL {
-            let e = self.slots[j];
-            let home = self.entries[e as usize].hash as usize & mask;
-            // `e` may fill the hole unless its home lies after the hole.
-            if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
-                self.slots[hole] = e;
-                hole = j;
-            }
-            j = (j + 1) & mask;
-        }
-        self.slots[hole] = NIL;
-    }
-
-    // -- the age lists --------------------------------------------------
-
-    /// The entries of `class`'s list, oldest first.
-    fn walk(&self, class: Class) -> impl Iterator<Item = u32> + '_ {
-        let mut i = self.lists[class as usize].head;
-        core::iter::from_fn(move || {
-            let here = i;
-            if here == NIL {
-                return None;
-            }
-            i = self.entries[here as usize].next;
-            Some(here)
-        })
-    }
-
-    fn unlink(&mut self, i: u32) {
-        let Entry {
-            prev, next, class, ..
-        } = self.entries[i as usize];
-        let list = &mut self.lists[class as usize];
-        match prev {
-            NIL => list.head = next,
-            p => self.entries[p as usize].next = next,
-        }
-        match next {
-            NIL => list.tail = prev,
-            n => self.entries[n as usize].prev = prev,
-        }
-    }
-
-    /// Appends entry `i` to the list of `class`, refreshed at `now`.
-    fn push_back(&mut self, i: u32, class: Class, now: u64) {
-        let list = &mut self.lists[class as usize];
-        let tail = list.tail;
-        list.tail = i;
-        if tail == NIL {
-            list.head = i;
-        } else {
-            self.entries[tail as usize].next = i;
-        }
-        let e = &mut self.entries[i as usize];
-        (e.class, e.last, e.prev, e.next) = (class, now, tail, NIL);
-    }
-
-    /// Refreshes entry `i` at `now`, moving it to `class`.
-    #[inline]
-    fn touch(&mut self, i: u32, class: Class, now: u64) {
-        let e = &mut self.entries[i as usize];
-        if e.class == class && e.next == NIL {
-            // Already the youngest of its class: only the time changes.
-            e.last = now;
-            return;
-        }
-        self.unlink(i);
-        self.push_back(i, class, now);
+        self.table.clear();
     }
 
     #[inline]
     fn expired(&self, i: u32) -> bool {
-        let e = &self.entries[i as usize];
-        self.now.saturating_sub(e.last) >= self.settings.timeouts[e.class as usize]
+        let e = self.table.get(i);
+        self.now.saturating_sub(e.last()) >= self.settings.timeouts[usize::from(e.class())]
     }
 
-    /// Frees entry `i`.
-    fn remove(&mut self, i: u32) {
-        self.unlink(i);
-        self.unplace(i);
-        self.entries[i as usize].next = self.free;
-        self.free = i;
-        self.used -= 1;
+    /// The live flow under `key`.
+    #[inline]
+    fn live(&self, key: &Key) -> Option<u32> {
+        self.table
+            .find(key)
+            .map(|(i, _)| i)
+            .filter(|&i| !self.expired(i))
     }
 
-    /// A free entry, making room when the table is full: the oldest
-    /// expired flow goes, else (with EVICT) the closing TCP flow idle
-    /// longest, else the flow idle longest.
-    fn free_entry(&mut self) -> Option<u32> {
-        if self.free == NIL {
-            let heads = CLASSES.map(|c| self.lists[c as usize].head);
-            let victim = if let Some(&i) = heads.iter().find(|&&i| i != NIL && self.expired(i)) {
-                i
-            } else if !self.settings.evict {
-                return None;
-            } else {
-                let done = heads[Class::TcpDone as usize];
-                let oldest = heads
-                    .into_iter()
-                    .filter(|&i| i != NIL)
-                    .min_by_key(|&i| self.entries[i as usize].last)?;
-                self.evicted += 1;
-                if done != NIL {
-                    done
-                } else {
-                    oldest
-                }
-            };
-            self.remove(victim);
+    /// Makes room for a flow when the table is full: the oldest expired
+    /// flow goes, else (with EVICT) the closing TCP flow idle longest,
+    /// else the flow idle longest. False when the table is full and may
+    /// not evict.
+    fn make_room(&mut self) -> bool {
+        if !self.table.is_full() {
+            return true;
         }
-        let i = self.free;
-        self.free = self.entries[i as usize].next;
-        Some(i)
+        let heads = CLASSES.map(|c| self.table.head(c as u8));
+        let victim = if let Some(i) = heads.iter().flatten().copied().find(|&i| self.expired(i)) {
+            i
+        } else if !self.settings.evict {
+            return false;
+        } else {
+            let oldest = heads
+                .iter()
+                .flatten()
+                .copied()
+                .min_by_key(|&i| self.table.get(i).last());
+            let Some(victim) = heads[Class::TcpDone as usize].or(oldest) else {
+                return false;
+            };
+            self.evicted += 1;
+            victim
+        };
+        self.table.remove(victim);
+        true
     }
 
     /// Records a new flow `key` of `class`; false when the table is full
     /// and may not evict.
     fn insert(&mut self, key: Key, class: Class, cx: &Context) -> bool {
-        if self.used == 0 {
-            self.seed = cx.seed ^ cx.now.rotate_left(32);
-        }
-        let Some(i) = self.free_entry() else {
+        self.table.seed_if_empty(cx.seed ^ cx.now.rotate_left(32));
+        if !self.make_room() {
             return false;
-        };
-        let hash = self.hash(&key);
-        let e = &mut self.entries[i as usize];
-        (e.key, e.hash) = (key, hash);
-        self.place(i);
-        self.push_back(i, class, cx.now);
-        self.used += 1;
-        self.inserted += 1;
-        true
+        }
+        self.table.insert([key], class as u8, cx.now, ()).is_some() && {
+            self.inserted += 1;
+            true
+        }
     }
 
     // -- packets --------------------------------------------------------
@@ -593,20 +346,21 @@ impl IPFlowTable {
             Kind::Tcp(f) if f & (FIN | RST) != 0 => (Class::TcpDone, f),
             Kind::Tcp(f) => (Class::Tcp, f),
         };
-        let hash = self.hash(&key);
-        match self.find(&key, hash) {
+        match self.table.find(&key).map(|(i, _)| i) {
             Some(i) if !self.expired(i) => {
                 // A closing flow stays closing until a SYN opens it again.
                 let reopened = flags & (SYN | ACK) == SYN;
-                let class = match self.entries[i as usize].class {
-                    Class::TcpDone if class == Class::Tcp && !reopened => Class::TcpDone,
-                    _ => class,
+                let done = self.table.get(i).class() == Class::TcpDone as u8;
+                let class = if done && class == Class::Tcp && !reopened {
+                    Class::TcpDone
+                } else {
+                    class
                 };
-                self.touch(i, class, cx.now);
+                self.table.touch(i, class as u8, cx.now);
             }
             found => {
                 if let Some(i) = found {
-                    self.remove(i);
+                    self.table.remove(i);
                 }
                 if flags & RST != 0 {
                     return Out::Port(OUT_OPENED);
@@ -622,19 +376,18 @@ impl IPFlowTable {
 
     /// A packet on input 1: does it belong to a recorded flow?
     fn reply(&mut self, cx: &Context, seen: Seen) -> Out {
-        let live = |t: &Self, key: &Key| t.find(key, t.hash(key)).filter(|&i| !t.expired(i));
         match seen {
             Seen::Flow(key, kind) if kind != Kind::EchoRequest => {
-                let Some(i) = live(self, &key.reversed()) else {
+                let Some(i) = self.live(&key.reversed()) else {
                     return Out::Port(OUT_UNMATCHED);
                 };
-                let class = match (kind, self.entries[i as usize].class) {
-                    (Kind::Tcp(f), _) if f & (FIN | RST) != 0 => Class::TcpDone,
-                    (_, class) => class,
+                let class = match kind {
+                    Kind::Tcp(f) if f & (FIN | RST) != 0 => Class::TcpDone as u8,
+                    _ => self.table.get(i).class(),
                 };
-                self.touch(i, class, cx.now);
+                self.table.touch(i, class, cx.now);
             }
-            Seen::Error { key, to } if to == key.a() && live(self, &key).is_some() => {}
+            Seen::Error { key, to } if to == key.a() && self.live(&key).is_some() => {}
             _ => return Out::Port(OUT_UNMATCHED),
         }
         self.matched += 1;
@@ -645,9 +398,9 @@ impl IPFlowTable {
     fn listing(&self) -> String {
         let mut s = String::new();
         for class in CLASSES {
-            for i in self.walk(class).filter(|&i| !self.expired(i)) {
-                let e = &self.entries[i as usize];
-                let k = e.key;
+            for i in self.table.walk(class as u8).filter(|&i| !self.expired(i)) {
+                let e = self.table.get(i);
+                let k = e.keys()[0];
                 let (a, b) = (k.a(), k.b());
                 let _ = match k.proto() {
                     PROTO_TCP | PROTO_UDP => {
@@ -657,7 +410,7 @@ impl IPFlowTable {
                     PROTO_ICMP => write!(s, "icmp {a} > {b} id {}", k.pa()),
                     p => write!(s, "proto {p} {a} > {b}"),
                 };
-                let idle = self.now.saturating_sub(e.last) / 1_000_000_000;
+                let idle = self.now.saturating_sub(e.last()) / 1_000_000_000;
                 let closing = if class == Class::TcpDone {
                     " closing"
                 } else {
@@ -826,6 +579,8 @@ mod tests {
     use super::*;
     use crate::harness::{self, check_batch_path};
     use crate::ip::ip_classifier_eval::packets::Pkt;
+    use alloc::vec;
+    use alloc::vec::Vec;
     use nfc_dataplane::packet::PacketPool;
 
     const IN: [u8; 4] = [198, 51, 100, 10];
@@ -897,34 +652,7 @@ mod tests {
 
     /// The hash table, the age lists and the free list agree.
     fn check_invariants(t: &IPFlowTable) {
-        let mut seen = 0;
-        for class in CLASSES {
-            let mut last = 0;
-            let mut prev = NIL;
-            for i in t.walk(class) {
-                let e = &t.entries[i as usize];
-                assert_eq!(e.class, class);
-                assert_eq!(e.prev, prev, "backward link of {i}");
-                assert!(e.last >= last, "{class:?} list out of age order");
-                assert_eq!(t.find(&e.key, e.hash), Some(i), "entry {i} not found");
-                assert_eq!(e.hash, t.hash(&e.key));
-                (last, prev) = (e.last, i);
-                seen += 1;
-            }
-            assert_eq!(t.lists[class as usize].tail, prev);
-        }
-        assert_eq!(seen, t.used);
-        assert_eq!(
-            t.slots.iter().filter(|&&s| s != NIL).count(),
-            t.used as usize
-        );
-        let mut free = 0;
-        let mut i = t.free;
-        while i != NIL {
-            free += 1;
-            i = t.entries[i as usize].next;
-        }
-        assert_eq!(free + t.used as usize, t.entries.len());
+        t.table.check_invariants();
     }
 
     #[test]
@@ -1236,14 +964,14 @@ mod tests {
     fn configuration() {
         let t = IPFlowTable::configure("").unwrap();
         assert_eq!(t.settings.capacity, 4096);
-        assert_eq!(t.slots.len(), 8192);
+        assert_eq!(t.table.capacity(), 4096);
         assert_eq!(
             t.settings.timeouts,
             [86_400 * SECOND, 240 * SECOND, 300 * SECOND, 30 * SECOND]
         );
         assert!(t.settings.evict);
         let t = IPFlowTable::configure("CAPACITY 3, ICMP_TIMEOUT 1min, EVICT false").unwrap();
-        assert_eq!((t.entries.len(), t.slots.len()), (3, 8));
+        assert_eq!(t.table.capacity(), 3);
         assert_eq!(t.settings.timeouts[Class::Icmp as usize], 60 * SECOND);
         for bad in [
             "CAPACITY 0",

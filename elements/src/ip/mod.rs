@@ -10,6 +10,7 @@ pub mod check_length;
 pub mod dec_ip_ttl;
 pub mod direct_ip_lookup;
 pub mod fix_ip_src;
+pub mod flow_table;
 pub mod get_ip_address;
 pub mod ip_addr_pair_rewriter;
 pub mod ip_addr_rewriter;

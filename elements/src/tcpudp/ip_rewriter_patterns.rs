@@ -7,10 +7,10 @@
 //! Ports: none (`0/0`). Processing: none; an information element.
 //!
 //! Defines named rewrite patterns that IPRewriter-family input specs use as
-//! `pattern NAME FOUTPUT ROUTPUT`. Rewriters that name the same pattern share
-//! its port allocation, so their flows never collide. Each argument is a name
-//! followed by a pattern in IPRewriter's syntax (`SADDR SPORT DADDR DPORT`,
-//! or `SADDR DADDR`).
+//! `pattern NAME FOUTPUT ROUTPUT`, in any rewriter of the configuration.
+//! Rewriters that name the same pattern share its in-order (`#`)
+//! allocation. Each argument is a name followed by a pattern in
+//! IPRewriter's syntax (`SADDR SPORT DADDR DPORT`, or `SADDR DADDR`).
 //!
 //! ## Handlers
 //! None.
@@ -22,46 +22,66 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - A pattern name that no IPRewriterPatterns defines is not reported yet
-//!   (that needs the whole configuration).
+//! - A pattern name that no IPRewriterPatterns defines is reported when the
+//!   configuration is linked (it runs), not by `nfc check`.
 
+use alloc::rc::Rc;
 use alloc::{format, string::String, vec::Vec};
 
 use nfc_dataplane::args::{split, ConfigError, ConfigErrors};
+use nfc_dataplane::element::{Element, Shared};
 
+use super::rewriter::{Alloc, PatternSet};
 use super::rewriter_input_spec::{parse_named_pattern, Pattern};
 
 use crate::{ElementSpec, Ports};
 
-/// IPRewriterPatterns's configuration.
+/// IPRewriterPatterns: its patterns, lent to the rewriters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IPRewriterPatterns {
-    /// `(name, pattern)` pairs.
-    pub patterns: Vec<(String, Pattern)>,
+    /// The patterns, each with its allocation cursor.
+    pub set: Rc<PatternSet>,
+}
+
+/// Parses `NAME PATTERN, ...`, reporting every error.
+fn patterns(config: &str) -> Result<Vec<(String, Pattern)>, ConfigErrors> {
+    let mut patterns: Vec<(String, Pattern)> = Vec::new();
+    let mut errors = Vec::new();
+    for arg in split(config) {
+        match parse_named_pattern(&arg, config) {
+            Ok((name, _)) if patterns.iter().any(|(n, _)| *n == name) => {
+                errors.push(ConfigError::new(
+                    Some(arg.span.clone()),
+                    format!("pattern '{name}' defined twice"),
+                ))
+            }
+            Ok(p) => patterns.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(patterns)
+    } else {
+        Err(ConfigErrors(errors))
+    }
 }
 
 impl IPRewriterPatterns {
     /// Parses `NAME PATTERN, ...`, reporting every error.
     pub fn configure(config: &str) -> Result<Self, ConfigErrors> {
-        let mut patterns: Vec<(String, Pattern)> = Vec::new();
-        let mut errors = Vec::new();
-        for arg in split(config) {
-            match parse_named_pattern(&arg, config) {
-                Ok((name, _)) if patterns.iter().any(|(n, _)| *n == name) => {
-                    errors.push(ConfigError::new(
-                        Some(arg.span.clone()),
-                        format!("pattern '{name}' defined twice"),
-                    ))
-                }
-                Ok(p) => patterns.push(p),
-                Err(e) => errors.push(e),
-            }
-        }
-        if errors.is_empty() {
-            Ok(IPRewriterPatterns { patterns })
-        } else {
-            Err(ConfigErrors(errors))
-        }
+        let patterns = patterns(config)?
+            .into_iter()
+            .map(|(n, p)| (n, Alloc::new(p)))
+            .collect();
+        Ok(IPRewriterPatterns {
+            set: Rc::new(PatternSet { patterns }),
+        })
+    }
+}
+
+impl Element for IPRewriterPatterns {
+    fn shared(&self) -> Option<Shared> {
+        Some(Rc::new(self.set.clone()))
     }
 }
 
@@ -75,7 +95,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     handlers: &[],
     summary: "specifies shared IPRewriter patterns",
     source: include_str!("ip_rewriter_patterns.rs"),
-    check: |c| IPRewriterPatterns::configure(c).map(|_| Ports::DECLARED),
+    check: |c| patterns(c).map(|_| Ports::DECLARED),
 };
 
 #[cfg(test)]
@@ -88,8 +108,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(c.0.len(), 1);
         let c = IPRewriterPatterns::configure("a 1.0.0.1 1024-65535 - -, b 2.0.0.1 -").unwrap();
-        assert_eq!(c.patterns.len(), 2);
-        assert!(!c.patterns[1].1.napt);
+        assert_eq!(c.set.patterns.len(), 2);
+        assert!(!c.set.patterns[1].1.pattern.napt);
         let cfg = "a 1.0.0.1 1024 - -, a 1.0.0.2 1024 - -, c 1.0.0.300 1 - -";
         let e = IPRewriterPatterns::configure(cfg).unwrap_err().0;
         assert_eq!(e.len(), 2);

@@ -7,6 +7,7 @@ pub mod check_tcp_header;
 pub mod check_udp_header;
 pub mod ip_rewriter;
 pub mod ip_rewriter_patterns;
+pub mod rewriter;
 pub mod rewriter_input_spec;
 pub mod round_robin_ip_mapper;
 pub mod set_tcp_checksum;

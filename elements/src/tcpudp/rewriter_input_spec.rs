@@ -29,7 +29,10 @@ use core::time::Duration;
 use nfc_dataplane::args::{split_words, Arg, Args, ConfigError};
 use nfc_dataplane::parse::{self, ParseError};
 
+use nfc_dataplane::packet::{ANNO_SIZE, PAINT_ANNO};
+
 use crate::ip::arg_types::anno;
+use crate::ip::flow_table::MAX_CAPACITY;
 use crate::Ports;
 
 /// How a value is chosen from a range.
@@ -95,6 +98,37 @@ pub struct Pattern {
     pub napt: bool,
 }
 
+/// Click's unparse of a pattern (the `patterns` handler): `SADDR SPORT
+/// DADDR DPORT`, or `SADDR DADDR` for an address-only pattern; ranges as
+/// `L-H`.
+impl core::fmt::Display for Pattern {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.saddr {
+            AddrSpec::Keep => f.write_str("-")?,
+            AddrSpec::Fixed(a) => write!(f, "{a}")?,
+            AddrSpec::Range { low, high, .. } => write!(f, "{low}-{high}")?,
+        }
+        if self.napt {
+            match self.sport {
+                PortSpec::Keep => f.write_str(" -")?,
+                PortSpec::Fixed(p) => write!(f, " {p}")?,
+                PortSpec::Range { low, high, .. } => write!(f, " {low}-{high}")?,
+            }
+        }
+        match self.daddr {
+            None => f.write_str(" -")?,
+            Some(a) => write!(f, " {a}")?,
+        }
+        if self.napt {
+            match self.dport {
+                None => f.write_str(" -")?,
+                Some(p) => write!(f, " {p}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A pattern written inline or named by IPRewriterPatterns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatternRef {
@@ -129,15 +163,6 @@ pub enum InputSpec {
     },
     /// The name of an IPMapper element (e.g. RoundRobinIPMapper).
     Mapper(String),
-}
-
-/// MAPPING_CAPACITY: a number of flows, or another rewriter's shared pool.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Capacity {
-    /// At most this many flows.
-    Flows(u32),
-    /// Share the capacity of the named rewriter element.
-    SharedWith(String),
 }
 
 type Word = (String, Range<usize>);
@@ -404,11 +429,11 @@ pub fn parse_named_pattern(arg: &Arg, config: &str) -> Result<(String, Pattern),
     }
 }
 
-/// Reads every remaining positional argument as an input spec; at least
-/// one is required (one per input port).
-fn read_input_specs(args: &mut Args) -> Vec<InputSpec> {
+/// Reads every remaining positional argument as an input spec, with its
+/// span; at least one is required (one per input port).
+fn read_input_specs(args: &mut Args) -> (Vec<InputSpec>, Vec<Range<usize>>) {
     let config = String::from(args.config());
-    let mut specs = Vec::new();
+    let (mut specs, mut spans) = (Vec::new(), Vec::new());
     let rest = args.rest();
     if rest.is_empty() {
         args.error(
@@ -418,18 +443,48 @@ fn read_input_specs(args: &mut Args) -> Vec<InputSpec> {
     }
     for arg in rest {
         match parse_input_spec(&arg, &config) {
-            Ok(s) => specs.push(s),
+            Ok(s) => {
+                specs.push(s);
+                spans.push(arg.span.clone());
+            }
             Err(e) => args.error(e),
         }
     }
-    specs
+    (specs, spans)
 }
 
-fn capacity(s: &str) -> Result<Capacity, ParseError> {
+/// The flows a rewriter holds unless MAPPING_CAPACITY says otherwise.
+pub const DEFAULT_CAPACITY: u32 = 4096;
+
+/// Parses MAPPING_CAPACITY: a number of flows. Click also takes another
+/// rewriter's name there, to share its capacity; nfc says so plainly.
+fn capacity(s: &str) -> Result<u32, ParseError> {
     match parse::unsigned::<u32>(s) {
-        Ok(n) => Ok(Capacity::Flows(n)),
+        Ok(n) if (1..=MAX_CAPACITY).contains(&n) => Ok(n),
+        Ok(_) => Err(
+            ParseError::new("MAPPING_CAPACITY must be between 1 and 16777216").with_hint(
+                "each flow takes about 100 bytes, allocated when the rewriter is configured",
+            ),
+        ),
         Err(e) if s.bytes().next().is_some_and(|b| b.is_ascii_digit()) => Err(e),
-        Err(_) => parse::word(s).map(Capacity::SharedWith),
+        Err(_) => Err(ParseError::new(format!(
+            "sharing another rewriter's capacity ({s}) is not supported"
+        ))
+        .with_hint("give each rewriter a number of flows")),
+    }
+}
+
+/// The byte offset of a one-byte annotation named as REPLY_ANNO takes it:
+/// `PAINT` (`PAINT_ANNO`) or an offset into the annotation area.
+pub fn byte_anno(s: &str) -> Result<usize, ParseError> {
+    let name = anno(s)?;
+    match name.strip_suffix("_ANNO").unwrap_or(&name) {
+        "PAINT" => Ok(PAINT_ANNO),
+        _ => match parse::unsigned::<usize>(s) {
+            Ok(off) if off < ANNO_SIZE => Ok(off),
+            _ => Err(ParseError::expected("a one-byte annotation", s)
+                .with_hint("PAINT, or a byte offset from 0 to 47")),
+        },
     }
 }
 
@@ -440,8 +495,11 @@ fn capacity(s: &str) -> Result<Capacity, ParseError> {
 pub struct RewriterBase {
     /// One input spec per input port.
     pub inputs: Vec<InputSpec>,
-    /// MAPPING_CAPACITY (or CAPACITY); `None` for unlimited.
-    pub capacity: Option<Capacity>,
+    /// Where each input spec is in the configuration.
+    pub spans: Vec<Range<usize>>,
+    /// MAPPING_CAPACITY (or CAPACITY): the most flows held. Default
+    /// [`DEFAULT_CAPACITY`].
+    pub capacity: u32,
     /// How often expired flows are removed (REAP_INTERVAL). Default 15 minutes.
     pub reap_interval: Duration,
     /// The class's flow timeout (TIMEOUT); its default depends on the class.
@@ -451,8 +509,9 @@ pub struct RewriterBase {
     /// Set the destination IP annotation to the new destination (DST_ANNO).
     /// Default true.
     pub dst_anno: bool,
-    /// Mark reply-direction packets in this annotation (REPLY_ANNO).
-    pub reply_anno: Option<String>,
+    /// Mark reply-direction packets in the one-byte annotation at this
+    /// offset (REPLY_ANNO).
+    pub reply_anno: Option<usize>,
 }
 
 /// The keywords [`RewriterBase::read`] takes, for specs' keyword lists.
@@ -467,16 +526,37 @@ pub const BASE_KEYWORDS: [&str; 8] = [
     "REPLY_ANNO",
 ];
 
-/// The handlers every rewriter has.
-pub const HANDLERS: &[&str] = &[
-    "nmappings (read)",
-    "mapping_failures (read)",
-    "patterns (read)",
-    "size (read)",
-    "capacity (read/write)",
-    "clear (write)",
-    "patternN (read/write)",
-];
+/// The handlers every rewriter has (Click's IPRewriterBase), with nfc's
+/// `evicted` and `malformed`.
+macro_rules! base_handlers {
+    ($($h:literal),*) => {
+        &[
+            $($h,)*
+            "nmappings (read)",
+            "mapping_failures (read)",
+            "patterns (read)",
+            "size (read)",
+            "capacity (read/write)",
+            "clear (write)",
+            "patternN (read/write)",
+            "evicted (read)",
+            "malformed (read)",
+        ]
+    };
+}
+
+/// The handlers of the rewriters with one table: `table` (and Click's
+/// older name, `mappings`), then the base's.
+pub const HANDLERS: &[&str] = base_handlers!("table (read)", "mappings (read)");
+
+/// IPRewriter's handlers: a table each for TCP and UDP (and Click's older
+/// names), then the base's.
+pub const IP_REWRITER_HANDLERS: &[&str] = base_handlers!(
+    "tcp_table (read)",
+    "udp_table (read)",
+    "tcp_mappings (read)",
+    "udp_mappings (read)"
+);
 
 impl RewriterBase {
     /// Reads the input specs and the shared keywords; `timeout` is the
@@ -488,14 +568,43 @@ impl RewriterBase {
         let c2 = args.read("MAPPING_CAPACITY", capacity);
         let r1 = args.read("REAP_TIME", parse::duration);
         let r2 = args.read("REAP_INTERVAL", parse::duration);
+        let timeout = args.read("TIMEOUT", parse::duration).unwrap_or(timeout);
+        let guarantee = seconds(args, "GUARANTEE", 5);
+        let dst_anno = args.read("DST_ANNO", parse::boolean).unwrap_or(true);
+        let reply_anno = args.read("REPLY_ANNO", byte_anno);
+        let (inputs, spans) = read_input_specs(args);
         RewriterBase {
-            capacity: c2.or(c1),
+            inputs,
+            spans,
+            capacity: c2.or(c1).unwrap_or(DEFAULT_CAPACITY),
             reap_interval: r2.or(r1).unwrap_or(Duration::from_secs(15 * 60)),
-            timeout: args.read("TIMEOUT", parse::duration).unwrap_or(timeout),
-            guarantee: seconds(args, "GUARANTEE", 5),
-            dst_anno: args.read("DST_ANNO", parse::boolean).unwrap_or(true),
-            reply_anno: args.read("REPLY_ANNO", anno),
-            inputs: read_input_specs(args),
+            timeout,
+            guarantee,
+            dst_anno,
+            reply_anno,
+        }
+    }
+
+    /// Reports, on `args`, every input spec whose pattern changes ports:
+    /// the address rewriters (IPAddrRewriter, IPAddrPairRewriter) change
+    /// addresses only.
+    pub fn addresses_only(&self, args: &mut Args, class: &str) {
+        for (spec, span) in self.inputs.iter().zip(&self.spans) {
+            if let InputSpec::Pattern {
+                pattern: PatternRef::Inline(p),
+                ..
+            } = spec
+            {
+                if p.sport != PortSpec::Keep || p.dport.is_some() {
+                    args.error(
+                        ConfigError::new(
+                            Some(span.clone()),
+                            format!("{class} changes addresses only, not ports"),
+                        )
+                        .with_hint("write the pattern as SADDR DADDR FOUTPUT ROUTPUT"),
+                    );
+                }
+            }
         }
     }
 
@@ -568,6 +677,7 @@ pub fn seconds(args: &mut Args, keyword: &'static str, default: u64) -> Duration
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     fn spec(s: &str) -> Result<InputSpec, ConfigError> {
         let arg = Arg {
@@ -700,12 +810,17 @@ mod tests {
         let (n, p) = parse_named_pattern(&arg, s).unwrap();
         assert_eq!(n, "to_world");
         assert!(p.napt);
-        assert_eq!(
-            capacity("other_rw"),
-            Ok(Capacity::SharedWith("other_rw".into()))
-        );
-        assert_eq!(capacity("100"), Ok(Capacity::Flows(100)));
+        assert_eq!(p.to_string(), "10.0.0.1 1024-65535 - -");
+        assert_eq!(capacity("100"), Ok(100));
         assert!(capacity("1x").is_err());
+        assert!(capacity("0").is_err());
+        assert!(capacity("other_rw")
+            .unwrap_err()
+            .message
+            .contains("not supported"));
+        assert_eq!(byte_anno("PAINT"), Ok(PAINT_ANNO));
+        assert_eq!(byte_anno("20"), Ok(20));
+        assert!(byte_anno("48").is_err() && byte_anno("DST_IP").is_err());
     }
 
     /// Every rewriter class, through its spec's check.
@@ -721,7 +836,7 @@ mod tests {
     #[test]
     fn every_rewriter_reads_the_base() {
         for spec in REWRITERS {
-            let cfg = "pattern 10.0.0.1 1024-65535 - - 0 3, drop, pass 1, \
+            let cfg = "pattern 10.0.0.1 - - - 0 3, drop, pass 1, \
                        TIMEOUT 30, GUARANTEE 2, MAPPING_CAPACITY 1000, DST_ANNO false";
             let ports = (spec.check)(cfg).unwrap_or_else(|e| panic!("{}: {e:?}", spec.class));
             assert_eq!(ports.inputs, Some((3, Some(3))), "{}", spec.class);
@@ -732,7 +847,8 @@ mod tests {
             assert_eq!(base.inputs.len(), 3);
             assert_eq!(base.inputs[1], InputSpec::Drop);
             assert_eq!((base.timeout.as_secs(), base.guarantee.as_secs()), (30, 2));
-            assert_eq!(base.capacity, Some(Capacity::Flows(1000)));
+            assert_eq!(base.capacity, 1000);
+            assert_eq!(base.spans.len(), 3);
             assert!(!base.dst_anno);
         }
     }
