@@ -18,11 +18,16 @@
 // Nothing opens a flow from outside. Fragments other than the first carry
 // no ports and are dropped (counted in rw.malformed). The NAT answers ARP
 // on both sides and ping on both of its addresses, and finds inside hosts
-// and the provider gateway with ARP. Flows time out as IPRewriter's defaults say (TCP: 24 h
-// with data both ways, 5 min without, 4 min once closed; UDP: 5 min); the
-// tables hold $FLOWS and $PING_FLOWS flows, evicting the flow closest to
-// its timeout once full (flows in their first 5 s are never evicted: a
-// table full of those refuses new flows).
+// and the provider gateway with ARP. A flow is forgotten once idle for its
+// timeout: TCP $TCP_TIMEOUT with data both ways, $TCP_NODATA_TIMEOUT
+// without, $TCP_DONE_TIMEOUT once closed; UDP $UDP_TIMEOUT; ping
+// $PING_TIMEOUT (IPRewriter's and ICMPPingRewriter's defaults: 24 h,
+// 5 min, 4 min, 5 min, 5 min). The tables hold $FLOWS and $PING_FLOWS
+// flows, evicting the flow closest to its timeout once full; a flow within
+// its guarantee ($TCP_GUARANTEE, $UDP_GUARANTEE, $PING_GUARANTEE after
+// each packet, 5 s) is neither evicted nor expired, so a table full of
+// those refuses new flows, and a timeout shorter than the guarantee acts
+// as the guarantee.
 //
 // Handlers to read (`READ name` on the ControlSocket, or --write/--control
 // on `nfc run`):
@@ -46,6 +51,7 @@
 // Per-customer settings are the defines below; override them without
 // editing this file, e.g.
 //   nfc check nat.click -D PUBLIC_IP=198.51.100.77 -D INSIDE_NET=10.1.0.0/16
+//   nfc run nat.click -D UDP_TIMEOUT=30s -D UDP_GUARANTEE=0s
 
 define(
   $INSIDE_DEV   eth0,                // NIC facing the customer
@@ -60,6 +66,14 @@ define(
   $NAT_PORTS    1024-65535,          // source ports handed out
   $FLOWS        16384,               // TCP and UDP mappings held
   $PING_FLOWS   1024,                // ping mappings held
+  $TCP_TIMEOUT         24h,          // idle TCP flow, data seen both ways
+  $TCP_NODATA_TIMEOUT  5min,         // idle TCP flow, no data both ways
+  $TCP_DONE_TIMEOUT    4min,         // TCP flow closed (FIN both ways, RST)
+  $TCP_GUARANTEE       5s,           // TCP flow kept after each packet
+  $UDP_TIMEOUT         5min,         // idle UDP flow
+  $UDP_GUARANTEE       5s,           // UDP flow kept after each packet
+  $PING_TIMEOUT        5min,         // idle ping flow
+  $PING_GUARANTEE      5s,           // ping flow kept after each packet
   $QUEUE_LEN    1024                 // packets buffered per output NIC
 );
 
@@ -116,9 +130,17 @@ untranslated :: Counter -> Discard;   // traffic the NAT does not handle
 // come out of output 0, packets going inside out of output 1.
 
 rw      :: IPRewriter(pattern $PUBLIC_IP $NAT_PORTS - - 0 1, drop,
-                      MAPPING_CAPACITY $FLOWS);
+                      MAPPING_CAPACITY $FLOWS,
+                      TCP_TIMEOUT $TCP_TIMEOUT,
+                      TCP_NODATA_TIMEOUT $TCP_NODATA_TIMEOUT,
+                      TCP_DONE_TIMEOUT $TCP_DONE_TIMEOUT,
+                      TCP_GUARANTEE $TCP_GUARANTEE,
+                      UDP_TIMEOUT $UDP_TIMEOUT,
+                      UDP_GUARANTEE $UDP_GUARANTEE);
 ping_rw :: ICMPPingRewriter(pattern $PUBLIC_IP 0-65535 - - 0 1, drop,
-                            MAPPING_CAPACITY $PING_FLOWS);
+                            MAPPING_CAPACITY $PING_FLOWS,
+                            TIMEOUT $PING_TIMEOUT,
+                            GUARANTEE $PING_GUARANTEE);
 errors  :: ICMPRewriter(rw ping_rw);
 
 dt_out :: DecIPTTL -> to_outside;

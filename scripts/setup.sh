@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Installs what nfc's build and tests need on a fresh Debian machine with
 # rustup: the bare-metal Rust targets, the rustfmt/clippy components, and
-# the Debian packages the tests call (tcpdump: the filter oracle;
-# valgrind: instructions per packet; iproute2: network namespaces;
-# procps: `kill`, which sends `nfc click` its SIGINT in a test;
-# iputils-ping, netcat-openbsd, curl: real clients through the router and
-# the firewall in network namespaces; hping3: the demo's crafted TCP segment
-# (a SYN-ACK of no flow) at the firewall; binutils: `strip`, for the stripped
-# size `nfc bench --plat kvm` reports; qemu-system-x86, qemu-system-arm: the
-# kvm and arm64 unikernel images, QEMU 10 from bookworm-backports on Debian
-# 12). The Xen tests install nothing: tests/xen/fetch.sh downloads
-# Debian's Xen, kernel and busybox packages with `apt-get download`, which
-# needs apt's package lists (fetched here with `apt-get update` when apt
-# knows no Xen 4.17 yet).
+# the Debian packages the tests call (tcpdump: the filter oracle, and the
+# captures of the router and NAT tests; valgrind: instructions per packet;
+# iproute2: network namespaces; procps: `kill`, which sends `nfc click`
+# its SIGINT in a test; iputils-ping, netcat-openbsd, curl: real clients
+# through the router, the firewall and the NAT in network namespaces;
+# hping3: the demo's crafted TCP segment (a SYN-ACK of no flow) at the
+# firewall; binutils: `strip`, for the stripped size `nfc bench --plat kvm`
+# reports; qemu-system-x86, qemu-system-arm: the kvm and arm64 unikernel
+# images, QEMU 10 from bookworm-backports on Debian 12). The Xen tests
+# install nothing: tests/xen/fetch.sh downloads Debian's Xen, kernel and
+# busybox packages with `apt-get download`, which needs apt's package
+# lists (fetched here with `apt-get update` when apt knows no Xen 4.17
+# yet).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 

@@ -3,11 +3,11 @@
 //! (`tests/tests/kvm_firewall.rs`, NICs on UDP sockets) and Xen (the dom0
 //! probe `xen-probe`, vifs through AF_PACKET sockets on the backend
 //! interfaces). The test plays the hosts on both sides: it sends real
-//! Ethernet frames in, answers the firewall's ARP requests, and checks
-//! what comes out of each NIC:
+//! Ethernet frames in, answers the firewall's ARP requests
+//! ([`Side::answer_arp`]), and checks what comes out of each NIC:
 //!
 //! - ARP requests for the firewall's addresses are answered, and so are
-//!   pings to it;
+//!   pings to them;
 //! - an allowed outbound flow crosses (TTL one less, to the gateway's MAC
 //!   found by ARP) and its reply comes back in; unsolicited inbound
 //!   traffic, and outbound traffic off the allow-list, do not cross;
@@ -20,107 +20,16 @@
 //! - `WRITE stop` stops it cleanly.
 
 use std::fmt::Display;
-use std::time::{Duration, Instant};
 
 use crate::frames::*;
 use crate::golden::ether;
-use crate::vm::Reply;
-use crate::wire::Wire;
-
-/// A booted firewall image: its two NICs ([`Wires`]) and its
-/// ControlSocket.
-pub trait FirewallVm: Wires {
-    /// Sends ControlSocket `command` and returns the reply.
-    fn ask(&mut self, command: &str) -> Reply;
-
-    /// Writes handler `stop`, waits for the image to end and returns all
-    /// its console printed.
-    fn stop(self) -> String;
-
-    /// The shortest frame its wires carry: 1 unless a wire refuses
-    /// shorter ones (an AF_PACKET socket sends no frame shorter than an
-    /// Ethernet header).
-    fn shortest_frame(&self) -> usize {
-        1
-    }
-
-    /// Reads handler `element.handler`; panics unless the reply is 200.
-    fn read(&mut self, handler: &str) -> String {
-        let reply = self.ask(&format!("READ {handler}"));
-        assert_eq!(reply.code(), 200, "READ {handler}: {:?}", reply.lines);
-        reply.data.unwrap_or_default()
-    }
-}
-
-/// Counter `counter`'s count, read over the console.
-pub fn count(fw: &mut impl FirewallVm, counter: &str) -> u64 {
-    let text = fw.read(&format!("{counter}.count"));
-    text.trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("{counter}.count: {text:?}"))
-}
-
-/// Sends `frame` into the NIC on `side` of `wires` (eth0 inside, eth1
-/// outside) and returns what leaves each side until both have been quiet
-/// for `quiet`, answering the firewall's ARP requests the way
-/// [`Side::answer_arp`] does: [`Wires::send`] for any wire.
-pub fn exchange(
-    wires: &[impl Wire; 2],
-    side: Side,
-    frame: &[u8],
-    quiet: Duration,
-) -> [Vec<Vec<u8>>; 2] {
-    wires[side as usize].send(frame);
-    let mut out = [Vec::new(), Vec::new()];
-    let mut quiet_since = Instant::now();
-    while quiet_since.elapsed() < quiet {
-        for s in [Side::Inside, Side::Outside] {
-            let Some(f) = wires[s as usize].recv(Duration::from_millis(20)) else {
-                continue;
-            };
-            quiet_since = Instant::now();
-            match s.answer_arp(&f) {
-                Some(reply) => wires[s as usize].send(&reply),
-                None => out[s as usize].push(f),
-            }
-        }
-    }
-    out
-}
 
 /// Runs the scenario on `fw`, a firewall just booted (ready); `what`
 /// names the machine in messages. Ends with `fw` stopped.
-pub fn run(mut fw: impl FirewallVm, what: &dyn Display) {
+pub fn run(mut fw: impl Vnf, what: &dyn Display) {
     // ARP and pings to the firewall itself, on both sides.
-    let server_mac = inside_mac(SERVER);
-    let [inside, outside] = fw.send(Side::Inside, &arp(1, server_mac, SERVER, [0; 6], FW_IN_IP));
-    assert_eq!(
-        inside,
-        [arp(2, FW_IN_MAC, FW_IN_IP, server_mac, SERVER)],
-        "{what}"
-    );
-    assert!(outside.is_empty(), "{what}");
-    let [_, outside] = fw.send(
-        Side::Outside,
-        &arp(1, GATEWAY_MAC, GATEWAY, [0; 6], FW_OUT_IP),
-    );
-    assert_eq!(
-        outside,
-        [arp(2, FW_OUT_MAC, FW_OUT_IP, GATEWAY_MAC, GATEWAY)],
-        "{what}"
-    );
-    let [inside, _] = fw.send(
-        Side::Inside,
-        &ether(
-            FW_IN_MAC,
-            server_mac,
-            0x0800,
-            &ping(SERVER, FW_IN_IP, true, 7),
-        ),
-    );
-    assert_eq!(inside.len(), 1, "{what}: an echo reply: {inside:02x?}");
-    assert_eq!(&inside[0][14..][20], &0, "{what}: ICMP echo reply");
-    assert_eq!(dst(&inside[0][14..]), SERVER, "{what}");
+    fw.answers(Side::Inside, SERVER, FW_IN_IP, what);
+    fw.answers(Side::Outside, GATEWAY, FW_OUT_IP, what);
 
     // An allowed outbound flow crosses, and its reply comes back in; an
     // answer nobody asked for does not, nor does what the rules deny.
@@ -151,22 +60,11 @@ pub fn run(mut fw: impl FirewallVm, what: &dyn Display) {
 
     // Malformed frames: dropped, counted, and the firewall goes on.
     let good = udp(CLIENT, 40005, SERVER, 53);
-    let mut bad_sum = good.clone();
-    bad_sum[10] ^= 0xff;
-    let mut too_long = good.clone();
-    too_long[2..4].copy_from_slice(&1400u16.to_be_bytes());
-    too_long[10..12].copy_from_slice(&[0, 0]);
-    let sum = nfc_dataplane::checksum::checksum(&too_long[..20]);
-    too_long[10..12].copy_from_slice(&sum.to_be_bytes());
-    for (what, ip) in [
-        ("an IP header cut short", &good[..12]),
-        ("a bad IP checksum", &bad_sum[..]),
-        ("an IP length beyond the frame", &too_long[..]),
-    ] {
-        let out = fw.send(Side::Outside, &ether(FW_OUT_MAC, GATEWAY_MAC, 0x0800, ip));
+    for (broken, ip) in broken_ip(&good) {
+        let out = fw.send(Side::Outside, &ether(FW_OUT_MAC, GATEWAY_MAC, 0x0800, &ip));
         assert!(
             out[0].is_empty() && out[1].is_empty(),
-            "{what}: {what}: {out:02x?}"
+            "{what}: {broken}: {out:02x?}"
         );
     }
     let out = fw.send(Side::Outside, &vec![0xff; fw.shortest_frame().max(10)]);
@@ -180,11 +78,11 @@ pub fn run(mut fw: impl FirewallVm, what: &dyn Display) {
     );
 
     // The counters, over the serial console.
-    assert_eq!(count(&mut fw, "bad_ip"), 3, "{what}");
-    assert_eq!(count(&mut fw, "allowed_out"), 1, "{what}");
-    assert_eq!(count(&mut fw, "denied_out"), 1, "{what}");
-    assert_eq!(count(&mut fw, "allowed_in"), 3, "{what}");
-    assert_eq!(count(&mut fw, "denied_in"), 2, "{what}");
+    assert_eq!(fw.count("bad_ip"), 3, "{what}");
+    assert_eq!(fw.count("allowed_out"), 1, "{what}");
+    assert_eq!(fw.count("denied_out"), 1, "{what}");
+    assert_eq!(fw.count("allowed_in"), 3, "{what}");
+    assert_eq!(fw.count("denied_in"), 2, "{what}");
 
     // New rules while it runs: RDP to HOST is published, at once.
     let rules =
@@ -202,14 +100,5 @@ pub fn run(mut fw: impl FirewallVm, what: &dyn Display) {
     let counts = fw.read("inbound.rules");
     assert!(counts.contains("3389"), "{what}: {counts}");
 
-    // A clean stop.
-    let console = fw.stop();
-    assert!(
-        console.contains("nfc: stopped control"),
-        "{what}:\n{console}"
-    );
-    assert!(
-        !console.contains("fault") && !console.contains("panic"),
-        "{what}:\n{console}"
-    );
+    fw.stop_cleanly(what);
 }

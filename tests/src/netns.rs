@@ -1,12 +1,15 @@
 //! Network namespaces for tests with real clients: the tools they need
 //! (each named with its Debian package when missing), `ip` and commands
-//! run inside a namespace with a deadline, [`Scene`] (namespaces made for
-//! one test and removed after it, TAP devices moved into them), and the
-//! counters a VNF prints when it stops.
+//! run inside a namespace with a deadline, [`within`] (a thread of the
+//! test moved into a namespace, for the test's own sockets there),
+//! [`Scene`] (namespaces made for one test and removed after it, TAP
+//! devices moved into them), and the counters a VNF prints when it stops.
 //!
 //! Needs root. Every wait has a deadline.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::thread;
@@ -70,6 +73,34 @@ pub fn ping(ns: &str, count: u32, extra: &[&str], dst: &str) -> String {
     args.push(dst);
     let out = run_in(ns, 20, &args);
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `f` on a thread of its own moved into network namespace `ns` (one
+/// `ip netns add` made) and returns what `f` returns. Sockets `f` opens
+/// belong to `ns` wherever they are used afterwards, and threads it
+/// spawns start in `ns`: so the test's own clients and servers, written
+/// with std's sockets, run in the namespaces it made.
+pub fn within<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
+    thread::scope(|scope| {
+        let moved = scope.spawn(|| {
+            let path = Path::new("/run/netns").join(ns);
+            let handle = File::open(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (a namespace made with `ip netns add`)",
+                    path.display()
+                )
+            });
+            rustix::thread::move_into_link_name_space(
+                handle.as_fd(),
+                Some(rustix::thread::LinkNameSpaceType::Network),
+            )
+            .unwrap_or_else(|e| panic!("setns into {ns}: {e} (the test needs root)"));
+            f()
+        });
+        moved
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// Polls `ready` every 20 ms until it holds; fails with `what` after
@@ -156,6 +187,25 @@ impl Drop for Background {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Starts `program` (a configuration compiled for linux) with `args` in
+/// namespace `ns`, its console (standard error) going to file `log`, and
+/// waits at most 10 s for it to print `ready` (`nfc: ready <stem> <n>
+/// nics`).
+pub fn start_vnf(ns: &str, program: &Path, args: &[&str], log: &Path, ready: &str) -> Background {
+    let vnf = Background(
+        Command::new("ip")
+            .args(["netns", "exec", ns])
+            .arg(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(File::create(log).expect("the VNF's log"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", program.display())),
+    );
+    wait_for(&format!("`{ready}`"), 10, || read(log).contains(ready));
+    vnf
 }
 
 /// The counters a VNF printed after `nfc: stopped`: `name.handler`

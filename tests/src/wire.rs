@@ -3,13 +3,15 @@
 //! [`Link`] (a UDP socket on 127.0.0.1); a Xen domain's vifs through an
 //! AF_PACKET socket on the backend interface in dom0 (`xen-probe`).
 //!
-//! What works on any wire lives here: numbered test frames and
+//! What works on any wire lives here: numbered test frames;
 //! [`crosses`], which checks that frames sent into one NIC leave by
-//! another unchanged and in order.
+//! another unchanged and in order; and [`exchange`], a frame into one of
+//! a VNF's two NICs and what leaves both, its ARP requests answered.
 
 use std::fmt::Display;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::frames::Side;
 use crate::vm::Link;
 
 /// The test's end of one NIC.
@@ -85,4 +87,39 @@ pub fn crosses(from: &impl Wire, to: &impl Wire, src: u8, count: u16, what: &dyn
     for (i, (g, s)) in got.iter().zip(&sent).enumerate() {
         assert!(g == s, "{what}: frame {i} changed on the way");
     }
+}
+
+/// How the hosts around a VNF answer a frame it sends on a side (its ARP
+/// requests): the reply, or `None` for a frame the test takes.
+pub type Answer = fn(Side, &[u8]) -> Option<Vec<u8>>;
+
+/// Sends `frames` into the NICs of `wires` (eth0 inside, eth1 outside),
+/// each by its side, one after the other, and returns what leaves each
+/// side until both have been quiet for `quiet`. A frame for which
+/// `answer` gives a reply (an ARP request the VNF sends) is answered on
+/// its side instead of returned.
+pub fn exchange(
+    wires: &[impl Wire; 2],
+    frames: &[(Side, &[u8])],
+    quiet: Duration,
+    answer: Answer,
+) -> [Vec<Vec<u8>>; 2] {
+    for &(side, frame) in frames {
+        wires[side as usize].send(frame);
+    }
+    let mut out = [Vec::new(), Vec::new()];
+    let mut quiet_since = Instant::now();
+    while quiet_since.elapsed() < quiet {
+        for s in [Side::Inside, Side::Outside] {
+            let Some(f) = wires[s as usize].recv(Duration::from_millis(20)) else {
+                continue;
+            };
+            quiet_since = Instant::now();
+            match answer(s, &f) {
+                Some(reply) => wires[s as usize].send(&reply),
+                None => out[s as usize].push(f),
+            }
+        }
+    }
+    out
 }

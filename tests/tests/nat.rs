@@ -22,6 +22,7 @@ use nfc_dataplane::checksum;
 use nfc_dataplane::pipeline::Pipeline;
 use nfc_tests::frames::{arp, arp_request_for, dst, ping, sender_ip, src, tcp, udp, ACK, SYN};
 use nfc_tests::golden::ether;
+use nfc_tests::nat_scenario::{dport, sport, verify};
 use nfc_tests::unplugged::{Unplugged, SECOND};
 
 /// nat.click's defaults.
@@ -137,43 +138,6 @@ impl Nat {
         assert_eq!(out.len(), 1, "one packet crosses: {out:02x?}");
         out.remove(0)
     }
-}
-
-/// Checks every checksum of `ip` by computing it anew (IP; TCP, UDP or
-/// ICMP; an ICMP error's quoted IP header).
-fn verify(ip: &[u8]) {
-    assert_eq!(checksum::checksum(&ip[..20]), 0, "IP checksum");
-    let l4 = &ip[20..];
-    let pseudo = || checksum::pseudo_header(src(ip), dst(ip), ip[9], l4.len() as u16);
-    match ip[9] {
-        6 => assert_eq!(
-            checksum::finish(checksum::add(pseudo(), l4)),
-            0,
-            "TCP checksum"
-        ),
-        17 if l4[6..8] != [0, 0] => {
-            assert_eq!(
-                checksum::finish(checksum::add(pseudo(), l4)),
-                0,
-                "UDP checksum"
-            )
-        }
-        1 => {
-            assert_eq!(checksum::checksum(l4), 0, "ICMP checksum");
-            if matches!(l4[0], 3 | 11) {
-                assert_eq!(checksum::checksum(&l4[8..28]), 0, "quoted IP checksum");
-            }
-        }
-        _ => {}
-    }
-}
-
-fn sport(ip: &[u8]) -> u16 {
-    u16::from_be_bytes([ip[20], ip[21]])
-}
-
-fn dport(ip: &[u8]) -> u16 {
-    u16::from_be_bytes([ip[22], ip[23]])
 }
 
 /// An ICMP error from `s` to `d`, of type `ty` and code `code`, quoting

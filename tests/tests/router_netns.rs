@@ -48,7 +48,8 @@ use std::process::{Command, Stdio};
 use nfc::cli::{self, Input};
 use nfc::codegen::Plat;
 use nfc_tests::netns::{
-    counters, in_ns, ip, ping, read, require_tools, run_in, wait_exit, wait_for, Background, Scene,
+    counters, in_ns, ip, ping, read, require_tools, run_in, start_vnf, wait_exit, wait_for,
+    Background, Scene,
 };
 
 /// The `-D` overrides the router is compiled with.
@@ -140,20 +141,18 @@ fn router_forwards_between_namespaces() {
 
     // The router, in its own namespace, creating both TAP devices.
     let log_path = scene.dir.join("router.log");
-    let mut router = Background(
-        Command::new("ip")
-            .args(["netns", "exec", router_ns])
-            .arg(&program)
-            .args(["--dev", &format!("eth0={LEFT_TAP}")])
-            .args(["--dev", &format!("eth1={RIGHT_TAP}")])
-            .stdout(Stdio::null())
-            .stderr(File::create(&log_path).expect("router log"))
-            .spawn()
-            .expect("start the router"),
+    let mut router = start_vnf(
+        router_ns,
+        &program,
+        &[
+            "--dev",
+            &format!("eth0={LEFT_TAP}"),
+            "--dev",
+            &format!("eth1={RIGHT_TAP}"),
+        ],
+        &log_path,
+        "nfc: ready router 2 nics",
     );
-    wait_for("`nfc: ready router 2 nics`", 10, || {
-        read(&log_path).contains("nfc: ready router 2 nics")
-    });
     scene.attach(
         router_ns,
         LEFT_TAP,

@@ -3,9 +3,10 @@
 //! busybox initramfs, our images as PVH domains with netfront vifs on
 //! netback, bridged in dom0.
 //!
-//! This test builds `configs/firewall.click` and `tests/kvm/bridge.click`
-//! with `--plat xen`, writes their xl configurations with nfc's own
-//! [`nfc::xl`] (the ones `nfc run --plat xen` writes), and runs
+//! This test builds `configs/firewall.click`, `configs/nat.click` and
+//! `tests/kvm/bridge.click` with `--plat xen`, writes their xl
+//! configurations with nfc's own [`nfc::xl`] (the ones `nfc run --plat
+//! xen` writes), and runs
 //! `tests/xen/run.sh`: it fetches the Debian packages (cached), builds
 //! dom0's initramfs with the images and the `xen-probe` binary, boots Xen
 //! once, and dom0 runs every test (see `tests/src/bin/xen-probe/`), each
@@ -23,12 +24,14 @@ use std::process::Command;
 use nfc::codegen::Plat;
 use nfc::xl;
 use nfc_tests::frames::{FW_IN_MAC, FW_OUT_MAC};
+use nfc_tests::nat_scenario::{NAT_IN_MAC, NAT_OUT_MAC};
 use nfc_tests::vm;
 
 /// Every test dom0 runs, and dom0's own bring-up.
-const EXPECTED: [&str; 8] = [
+const EXPECTED: [&str; 9] = [
     "dom0",
     "firewall",
+    "nat",
     "two-vifs",
     "recreate",
     "malformed",
@@ -71,6 +74,7 @@ fn xen_suite_in_qemu() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("xen");
     let mut files = Vec::new();
     files.extend(guest("configs/firewall.click", [FW_IN_MAC, FW_OUT_MAC]));
+    files.extend(guest("configs/nat.click", [NAT_IN_MAC, NAT_OUT_MAC]));
     files.extend(guest(
         "tests/kvm/bridge.click",
         [[2, 0, 0, 0, 1, 1], [2, 0, 0, 0, 1, 2]],
