@@ -94,6 +94,11 @@ pub fn inputs() -> Vec<Input> {
             packets: queue_packets(),
         },
         Input {
+            golden: "rewriter-links",
+            link: Link::Raw,
+            packets: rewriter_link_packets(),
+        },
+        Input {
             golden: "rewriters",
             link: Link::Raw,
             packets: rewriter_packets(),
@@ -668,8 +673,138 @@ fn checksum_packets() -> Vec<Vec<u8>> {
     ]
 }
 
-/// `ttl-icmp`: echo requests, TTLs about to expire, and the packets that
-/// must not get an ICMP error.
+/// The `rewriter-links` golden: flows through rewriters that take their
+/// patterns from IPRewriterPatterns and RoundRobinIPMapper, their replies,
+/// then ICMP errors about them for ICMPRewriter (see its config.click).
+fn rewriter_link_packets() -> Vec<Vec<u8>> {
+    use etherparse::icmpv4::{DestUnreachableHeader, TimeExceededCode};
+    let web = [198, 51, 100, 7];
+    let dns = [198, 51, 100, 53];
+    let public = [192, 0, 2, 1];
+    let vip = [192, 0, 2, 80];
+    let lb_src = [192, 0, 2, 99];
+    let router = [203, 0, 113, 254];
+    let client = |n: u8| [198, 51, 100, n];
+    let expired = || Icmpv4Type::TimeExceeded(TimeExceededCode::TtlExceededInTransit);
+    let unreachable = Icmpv4Type::DestinationUnreachable;
+    // The error `kind` from `from` to `to` (IP ID `id`) quoting `quoted`.
+    let error = |from: [u8; 4], to: [u8; 4], id: u16, kind: Icmpv4Type, quoted: &[u8]| {
+        icmp(&Ip::new(from, to).id(id), kind, quoted)
+    };
+    vec![
+        // IPRewriter rw and UDPRewriter urw, both `pattern out 0 1`
+        // (192.0.2.1 1024-1025#), one allocation cursor between them.
+        // 1. TCP SYN from 10.0.0.2 via rw: 1024.
+        tcp(&Ip::new(net10(2), web), 40000, 80, Flags::Syn, b""),
+        // 2. DNS query from 10.0.0.2 via urw: 1025 (the cursor moved on,
+        //    though urw holds no flow).
+        udp(&Ip::new(net10(2), dns), 5353, 53, b"query"),
+        // 3. DNS query from 10.0.0.3 via urw: the cursor wraps to 1024.
+        udp(&Ip::new(net10(3), dns), 5353, 53, b"query"),
+        // 4. TCP SYN from 10.0.0.3 via rw: 1025.
+        tcp(&Ip::new(net10(3), web), 40000, 80, Flags::Syn, b""),
+        // 5. TCP SYN from 10.0.0.4 via rw: both ports taken for the web
+        //    server: dropped.
+        tcp(&Ip::new(net10(4), web), 40000, 80, Flags::Syn, b""),
+        // 6. The web server's answer to 1025: back to 10.0.0.3:40000.
+        tcp(&Ip::new(web, public), 80, 1025, Flags::Ack, b""),
+        // 7. The DNS answer to 1024: back to 10.0.0.3:5353.
+        udp(&Ip::new(dns, public), 53, 1024, b"answer"),
+        // ICMPPingRewriter ping, `pattern ping 0 1` (192.0.2.1 7000-7009#).
+        // 8-9. An echo request out (identifier 0x1234 -> 7000), its reply.
+        echo(&Ip::new(net10(2), web), true, 0x1234, 1, b"ping"),
+        echo(&Ip::new(web, public), false, 7000, 1, b"ping"),
+        // IPRewriter lb, RoundRobinIPMapper rr.
+        // 10-15. Six clients connect to 192.0.2.80:80: patterns 1, 2, 1, 2,
+        //    1, then 2 has no port left (2000 and 2001 taken for
+        //    10.0.9.2:8080) and 1 takes the sixth.
+        tcp(&Ip::new(client(20), vip), 3001, 80, Flags::Syn, b""),
+        tcp(&Ip::new(client(21), vip), 3002, 80, Flags::Syn, b""),
+        tcp(&Ip::new(client(22), vip), 3003, 80, Flags::Syn, b""),
+        tcp(&Ip::new(client(23), vip), 3004, 80, Flags::Syn, b""),
+        tcp(&Ip::new(client(24), vip), 3005, 80, Flags::Syn, b""),
+        tcp(&Ip::new(client(25), vip), 3006, 80, Flags::Syn, b""),
+        // 16. 10.0.9.1 answers the first client: from 192.0.2.80:80.
+        tcp(
+            &Ip::new([10, 0, 9, 1], client(20)),
+            80,
+            3001,
+            Flags::Ack,
+            b"",
+        ),
+        // 17. 10.0.9.2:8080 answers the fourth (192.0.2.99:2001).
+        tcp(&Ip::new([10, 0, 9, 2], lb_src), 8080, 2001, Flags::Ack, b""),
+        // ICMPRewriter errors(rw urw ping lb:2).
+        // 18. Time exceeded about packet 4 as it left (TTL 1 when it
+        //     expired), quoted whole: back to 10.0.0.3, about its own SYN.
+        error(
+            router,
+            public,
+            18,
+            expired(),
+            &tcp(&Ip::new(public, web).ttl(1), 1025, 80, Flags::Syn, b""),
+        ),
+        // 19. Port unreachable from the DNS server about packet 2 as it
+        //     left, quoting its IP header and 8 bytes: back to 10.0.0.2.
+        error(
+            dns,
+            public,
+            19,
+            unreachable(DestUnreachableHeader::Port),
+            &udp(&Ip::new(public, dns), 1025, 53, b"query")[..28],
+        ),
+        // 20. Time exceeded about the echo request as it left: back to
+        //     10.0.0.2, identifier 0x1234.
+        error(
+            router,
+            public,
+            20,
+            expired(),
+            &echo(&Ip::new(public, web).ttl(1), true, 7000, 1, b"ping"),
+        ),
+        // 21. From inside: 10.0.0.3 says port unreachable about the DNS
+        //     answer it got (packet 7 translated): the quoted packet becomes
+        //     the answer as the server sent it; the error's own addresses
+        //     stay.
+        error(
+            net10(3),
+            dns,
+            21,
+            unreachable(DestUnreachableHeader::Port),
+            &udp(&Ip::new(dns, net10(3)), 53, 5353, b"answer"),
+        ),
+        // 22. Host unreachable about packet 13 as lb sent it (192.0.2.99:2001
+        //     to 10.0.9.2:8080): back to the fourth client, on output
+        //     2 + 3 (the flow's reply output).
+        error(
+            router,
+            lb_src,
+            22,
+            unreachable(DestUnreachableHeader::Host),
+            &tcp(&Ip::new(lb_src, [10, 0, 9, 2]), 2001, 8080, Flags::Syn, b""),
+        ),
+        // 23. The first client says port unreachable about packet 16 as it
+        //     got it: to 10.0.9.1, on output 2 + 0 (the forward output).
+        error(
+            client(20),
+            vip,
+            23,
+            unreachable(DestUnreachableHeader::Port),
+            &tcp(&Ip::new(vip, client(20)), 80, 3001, Flags::Ack, b""),
+        ),
+        // 24. Time exceeded about a datagram of no flow: output 1.
+        error(
+            router,
+            public,
+            24,
+            expired(),
+            &udp(&Ip::new(public, web).ttl(1), 1500, 9, b"no flow"),
+        ),
+        // 25. An echo request from outside is no error: output 1.
+        echo(&Ip::new(web, public).id(25), true, 0x4321, 1, b"ping"),
+    ]
+}
+
 /// The `rewriters` golden: flows through each class of the IPRewriter
 /// family, then their replies (see its config.click for the routes).
 fn rewriter_packets() -> Vec<Vec<u8>> {
@@ -721,6 +856,8 @@ fn rewriter_packets() -> Vec<Vec<u8>> {
     ]
 }
 
+/// `ttl-icmp`: echo requests, TTLs about to expire, and the packets that
+/// must not get an ICMP error.
 fn ttl_icmp_packets() -> Vec<Vec<u8>> {
     let from = |src: [u8; 4], id: u16| Ip::new(src, [10, 0, 1, 9]).id(id);
     let peer = net10(2);

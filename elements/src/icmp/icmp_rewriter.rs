@@ -60,6 +60,9 @@
 //! - An error whose quoted packet is not a first fragment, or whose
 //!   quoted ports are cut, is unmapped (Click tries the addresses alone,
 //!   which finds no NAPT flow either).
+//! - Unmapped ICMP leaves on output 1 when there is one, as Click's
+//!   manual says; Click's code drops it whatever the outputs
+//!   (`unmapped_output` is -1 there).
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
