@@ -330,8 +330,44 @@ fn parse_define(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// What the program name asks for: nfc installed (linked) as `click` is
+/// `nfc click`, as `click-buildtool` it answers `provides CLASS…` from the
+/// element registry, under any other name it is nfc.
+fn click_program(mut args: Vec<std::ffi::OsString>) -> Result<Vec<std::ffi::OsString>, ExitCode> {
+    let name = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .and_then(|n| n.to_str());
+    match name {
+        Some("click") => {
+            args.insert(1, "click".into());
+            Ok(args)
+        }
+        Some("click-buildtool") => {
+            let rest: Vec<String> = args[1..]
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            match rest.split_first() {
+                Some((verb, classes)) if verb == "provides" => Err(ExitCode::from(u8::from(
+                    !classes.iter().all(|c| nfc_elements::lookup(c).is_some()),
+                ))),
+                _ => {
+                    eprintln!("click-buildtool: nfc answers only `provides CLASS…`");
+                    Err(ExitCode::from(1))
+                }
+            }
+        }
+        _ => Ok(args),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args = match click_program(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(status) => return status,
+    };
+    let cli = Cli::parse_from(args);
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
@@ -615,5 +651,40 @@ fn main() -> ExitCode {
             eprint!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(words: &[&str]) -> Vec<std::ffi::OsString> {
+        words.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn named_click_it_is_nfc_click() {
+        assert_eq!(
+            click_program(args(&["/usr/bin/click", "-e", "Idle"])).unwrap(),
+            args(&["/usr/bin/click", "click", "-e", "Idle"])
+        );
+        assert_eq!(
+            click_program(args(&["nfc", "check"])).unwrap(),
+            args(&["nfc", "check"])
+        );
+    }
+
+    #[test]
+    fn named_click_buildtool_it_answers_provides() {
+        let status = |words: &[&str]| click_program(args(words)).unwrap_err();
+        assert_eq!(
+            status(&["click-buildtool", "provides", "Counter", "Queue"]),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            status(&["click-buildtool", "provides", "Counter", "HeapTest"]),
+            ExitCode::from(1)
+        );
+        assert_eq!(status(&["click-buildtool", "elem2man"]), ExitCode::from(1));
     }
 }

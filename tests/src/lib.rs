@@ -1,4 +1,5 @@
 //! Cross-crate tests live in tests/; this library holds what they share:
+//! [`clicktest`], Click's test-file format and its runner against `nfc click`;
 //! [`golden`], the generator of the golden tests' input packets, and
 //! [`filter_gen`], the filter tests' packets and patterns; [`frames`], the
 //! firewall and NAT tests' frames; [`firewall_scenario`] and
@@ -9,6 +10,7 @@
 //! network namespaces for real clients; [`unplugged`], shipped
 //! configurations driven frame by frame on the generic runner.
 
+pub mod clicktest;
 pub mod count;
 pub mod filter_gen;
 pub mod firewall_scenario;
