@@ -21,11 +21,13 @@ const POLL: Duration = Duration::from_millis(20);
 /// `timeout`); its standard output, or an error that says what failed,
 /// with what it printed. Output a child of `program` still holds open
 /// once `program` ended is not waited for. A program that crashes
-/// (SIGSEGV) runs once more: xl 4.17 does, now and then, when it looks
-/// up a domain by name while another one is being destroyed.
+/// (SIGSEGV, or SIGABRT from a failed assertion) runs once more: xl 4.17
+/// does, now and then, when it looks up a domain by name while another
+/// one is being destroyed (a segfault in `xl domid`, or libxl_fork.c's
+/// `atfork_lock: Assertion '!r' failed`).
 pub fn run(program: &str, args: &[&str], timeout: Duration) -> Result<String, String> {
     match run_once(program, args, timeout) {
-        Err((e, Some(libc::SIGSEGV))) => {
+        Err((e, Some(libc::SIGSEGV | libc::SIGABRT))) => {
             println!("nfc-probe: {e}; running it once more");
             run_once(program, args, timeout).map_err(|(e, _)| e)
         }
