@@ -277,8 +277,14 @@ fn run_counts_the_nics_it_opened() {
         );
         assert!(lines.contains(&"out.count 0".to_string()), "{lines:?}");
         assert!(lines.contains(&"out.drops 0".to_string()), "{lines:?}");
-        // The TAP device nfc created is gone with the process's file.
-        let links = ip(&["-o", "link", "show"]);
+        // The TAP device nfc created is gone with the process's file (the
+        // kernel unregisters it after the last close, not always at once).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut links = ip(&["-o", "link", "show"]);
+        while links.contains("nfctap1") && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            links = ip(&["-o", "link", "show"]);
+        }
         assert!(!links.contains("nfctap1"), "{links}");
         // ALLOW_NONEXISTENT on a name that cannot be a device.
         let mut plat = Linux::new(PacketPool::new(4));
