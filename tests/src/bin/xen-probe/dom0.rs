@@ -171,7 +171,20 @@ impl Domain {
         let cfg = format!("/guests/{name}.cfg");
         let mut args = vec!["create", &cfg];
         args.extend(overrides);
-        run("xl", &args, Duration::from_secs(60))?;
+        // Not `run`: a second `xl create` after one that crashed once the
+        // domain existed would fail on the name; look for the domain
+        // instead, and create again only when there is none.
+        match run_once("xl", &args, Duration::from_secs(60)) {
+            Ok(_) => {}
+            Err((e, Some(libc::SIGSEGV | libc::SIGABRT))) => {
+                println!("nfc-probe: {e}");
+                if run("xl", &["domid", name], Duration::from_secs(10)).is_err() {
+                    println!("nfc-probe: no domain {name}: creating it once more");
+                    run("xl", &args, Duration::from_secs(60))?;
+                }
+            }
+            Err((e, _)) => return Err(e),
+        }
         let id = run("xl", &["domid", name], Duration::from_secs(10))?;
         let id = id
             .trim()
