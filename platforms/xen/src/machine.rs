@@ -114,7 +114,7 @@ impl XenGuest {
         exceptions::crash_if_asked(&boot.cmdline);
         let shared =
             SharedInfo::map().unwrap_or_else(|e| give_up(&format!("shared info: error {e}")));
-        let grants = GrantTable::map().unwrap_or_else(|e| give_up(&e));
+        let mut grants = GrantTable::map().unwrap_or_else(|e| give_up(&e));
         let param = |index, what: &str| {
             hypercall::hvm_param(index)
                 .unwrap_or_else(|e| give_up(&format!("no {what} (error {e})")))
@@ -139,7 +139,6 @@ impl XenGuest {
         if console_port != 0 {
             wake.push(console_port as u32);
         }
-        let mut grants = grants;
         let vifs = connect_vifs(&mut store, &mut grants);
         if let Ok(vifs) = &vifs {
             wake.extend(vifs.iter().map(|(_, nic)| nic.port()));
