@@ -4,6 +4,7 @@
 //! error (rendered diagnostics) when the command fails.
 
 use crate::registry::Elements;
+use nfc_elements::standard::address_info::{self, AddressInfo};
 use nfc_graph::{export, Diagnostic, Outcome, Registry, Source};
 use std::fmt::Write;
 
@@ -39,9 +40,86 @@ impl Input {
 }
 
 /// Parses, expands and checks `input`; with `syntax`, the language only.
+///
+/// AddressInfo names used in other elements' configurations (`foo`,
+/// `foo:ipnet`) are resolved here, for every command alike: a
+/// configuration that does not configure as written is tried with the
+/// names replaced by their addresses ([`Named`]), and the graph keeps the
+/// configuration that worked, so the runners and generated code see
+/// addresses only.
 pub fn load(input: &Input, defines: &[(String, String)], syntax: bool) -> Outcome {
-    let registry: Option<&dyn Registry> = if syntax { None } else { Some(&Elements) };
-    nfc_graph::load(&input.source, defines, registry)
+    if syntax {
+        return nfc_graph::load(&input.source, defines, None);
+    }
+    let infos: Vec<AddressInfo> = nfc_graph::load(&input.source, defines, None)
+        .graph
+        .iter()
+        .flat_map(|g| &g.elements)
+        .filter(|e| e.class == "AddressInfo")
+        .filter_map(|e| AddressInfo::configure(&e.config.text).ok())
+        .collect();
+    if infos.is_empty() {
+        return nfc_graph::load(&input.source, defines, Some(&Elements));
+    }
+    let named = Named { infos };
+    let mut outcome = nfc_graph::load(&input.source, defines, Some(&named));
+    if let Some(graph) = outcome.graph.as_mut() {
+        for e in &mut graph.elements {
+            if let Some(config) = named.resolve(&e.class, &e.config.text) {
+                e.config.text = config;
+            }
+        }
+    }
+    outcome
+}
+
+/// The element registry with AddressInfo names resolved: an element whose
+/// configuration fails as written is configured with the names replaced
+/// by their addresses ([`nfc_elements::standard::address_info::substitute`]),
+/// each choice of meaning for bare names in turn, as Click's parsers look
+/// a name up where a word is no address.
+pub struct Named {
+    /// The configuration's AddressInfo elements.
+    pub infos: Vec<AddressInfo>,
+}
+
+impl Named {
+    /// The configuration element `class` should have instead of `config`:
+    /// `None` when `config` configures as written or names no address.
+    pub fn resolve(&self, class: &str, config: &str) -> Option<String> {
+        if class == "AddressInfo" || Elements.configure(class, config).is_ok() {
+            return None;
+        }
+        let tries: Vec<String> = (0..address_info::MAX_CANDIDATES)
+            .map_while(|k| address_info::substitute(config, &self.infos, k))
+            .collect();
+        tries
+            .iter()
+            .find(|c| Elements.configure(class, c).is_ok())
+            .or(tries.first())
+            .cloned()
+    }
+}
+
+impl Registry for Named {
+    fn lookup(&self, class: &str) -> Option<nfc_graph::ClassInfo<'_>> {
+        Elements.lookup(class)
+    }
+
+    fn class_names(&self) -> Vec<&str> {
+        Elements.class_names()
+    }
+
+    fn configure(
+        &self,
+        class: &str,
+        config: &str,
+    ) -> Result<nfc_graph::ConfigPorts, Vec<nfc_graph::ConfigIssue>> {
+        match self.resolve(class, config) {
+            Some(resolved) => Elements.configure(class, &resolved),
+            None => Elements.configure(class, config),
+        }
+    }
 }
 
 /// The text for standard error when `input` has errors: every diagnostic

@@ -17,9 +17,22 @@
 //! be initialized, or a `-h` handler cannot be read; the value of the
 //! `-x` handler when given (an integer, or a boolean: true is 0); else 0.
 //!
+//! Errors in the language (syntax, a redeclared element, a compound
+//! class used wrongly) are printed as Click's lexer prints them, one
+//! `FILE:LINE: message` line each, lines counted as `cpp`'s line
+//! directives say; errors found by checking the elements are shown as
+//! `nfc check` shows them, with the source line and a caret.
+//!
 //! Unlike a compiled program, `nfc click` prints no `nfc: ready` or `nfc:
 //! stopped` line and no counters: standard output holds what Click's
-//! would. Element messages (Print, Script's `print`) go to standard error.
+//! would. Element messages (Print, a script's `read`) go to standard
+//! error; a script's `print` goes to standard output, as in Click
+//! ([`ClickConsole`]).
+//!
+//! `--simtime[=T]` runs on simulated time from T seconds (Click's default,
+//! 1,000,000,000): time stands still while elements work and jumps to the
+//! next [`next_event`](nfc_dataplane::element::Element::next_event) when
+//! they have none, so timed tests run in milliseconds with exact counts.
 
 use std::fmt::Write as _;
 
@@ -29,7 +42,7 @@ use nfc_dataplane::pipeline::{self, Pipeline};
 use nfc_elements::standard::control_protocol::{read_handler, ReadError};
 use nfc_elements::standard::control_socket::Endpoint;
 use nfc_graph::export;
-use nfc_platform_linux::platform::Stderr;
+use nfc_platform_linux::platform::ClickConsole;
 use nfc_platform_linux::Linux;
 
 use crate::cli::{self, Input};
@@ -57,6 +70,9 @@ pub struct Options {
     pub exit_handler: Option<String>,
     /// `-q`: initialize the configuration but do not run it.
     pub quit: bool,
+    /// `--simtime[=TIME]`: run on simulated time starting at TIME
+    /// (nanoseconds), as Click's option does.
+    pub simtime: Option<u64>,
     /// `-p PORT` and `-u PATH`: control sockets to serve while running.
     pub control: Vec<Endpoint>,
     /// `-o FILE`: write the flattened configuration there (`-`: standard
@@ -64,6 +80,29 @@ pub struct Options {
     pub output: Option<String>,
     /// Colour diagnostics.
     pub color: bool,
+}
+
+/// Sorts `nfc click`'s positional words as Click's driver does: a word
+/// `NAME=VALUE` whose NAME is a variable name (letters, digits and `_`,
+/// not starting with a digit; a leading `$` is allowed) sets the
+/// configuration's `define` NAME; any other word names the configuration
+/// file. Returns the file words and the settings, in order.
+pub fn split_words(words: Vec<String>) -> (Vec<String>, Vec<(String, String)>) {
+    let mut files = Vec::new();
+    let mut defines = Vec::new();
+    for word in words {
+        let define = word.split_once('=').and_then(|(name, value)| {
+            let name = name.strip_prefix('$').unwrap_or(name);
+            let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            valid.then(|| (name.to_string(), value.to_string()))
+        });
+        match define {
+            Some(d) => defines.push(d),
+            None => files.push(word),
+        }
+    }
+    (files, defines)
 }
 
 /// Runs `nfc click` as `options` ask and returns the exit status.
@@ -83,6 +122,18 @@ pub fn run(options: &Options) -> u8 {
             }
         },
     };
+    // Errors in the language itself stop Click's lexer before any element
+    // is looked at; they are printed as Click prints them.
+    let language = cli::load(&input, &options.defines, true);
+    if !language.ok() {
+        let errors: Vec<_> = language
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == nfc_graph::Severity::Error)
+            .collect();
+        eprint!("{}", input.source.render_landmarks(&errors));
+        return 1;
+    }
     let outcome = cli::load(&input, &options.defines, false);
     if !outcome.ok() {
         eprint!(
@@ -119,6 +170,9 @@ pub fn run(options: &Options) -> u8 {
 
     let pool = PacketPool::new(generic::POOL_SIZE);
     let mut plat = Linux::new(pool);
+    if let Some(begin) = options.simtime {
+        plat.simulate_time(begin);
+    }
     for endpoint in &options.control {
         if let Err(e) = plat.listen(endpoint, false) {
             eprintln!("nfc: {e}");
@@ -148,14 +202,15 @@ pub fn run(options: &Options) -> u8 {
                 &mut built.router,
                 &mut plat,
                 pool,
-                &Stderr,
+                &ClickConsole,
                 &mut built.drivers,
                 None,
             );
         }
     }
 
-    let (out, errors) = read_handlers(&built.router, &options.handlers);
+    let text = RouterText::new(&input.source.text, graph);
+    let (out, errors) = read_handlers(&built.router, &text, &options.handlers);
     print!("{out}");
     for e in &errors {
         eprintln!("{e}");
@@ -175,13 +230,57 @@ pub fn run(options: &Options) -> u8 {
     status
 }
 
+/// The router's own text, for the global handlers `config` and
+/// `flatconfig`, which the runner's elements know nothing of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouterText {
+    /// `config`: the configuration as written, or the flattened one when
+    /// it says `require(compact_config)`, as Click's router gives it.
+    pub config: String,
+    /// `flatconfig`: the flattened configuration, in Click's unparsed form.
+    pub flat: String,
+}
+
+impl RouterText {
+    /// The texts of configuration `source`, flattened into `graph`.
+    pub fn new(source: &str, graph: &nfc_graph::graph::Graph) -> RouterText {
+        let flat = export::unparse(graph);
+        let compact = graph
+            .requirements
+            .iter()
+            .flat_map(|r| r.split(','))
+            .any(|r| r.trim() == "compact_config");
+        RouterText {
+            config: if compact { flat.clone() } else { source.into() },
+            flat,
+        }
+    }
+
+    /// Handler `full`'s value when it is one of these global handlers.
+    fn read(&self, full: &str) -> Option<String> {
+        match full.strip_prefix('.').unwrap_or(full) {
+            "config" => Some(self.config.clone()),
+            "flatconfig" => Some(self.flat.clone()),
+            _ => None,
+        }
+    }
+}
+
 /// Reads `handlers` as Click's `-h` does: returns what goes to standard
 /// output and one message per handler that could not be read.
-pub fn read_handlers(pipeline: &dyn Pipeline, handlers: &[String]) -> (String, Vec<String>) {
+pub fn read_handlers(
+    pipeline: &dyn Pipeline,
+    text: &RouterText,
+    handlers: &[String],
+) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut errors = Vec::new();
     let print_names = handlers.len() > 1;
     for full in handlers {
+        if let Some(value) = text.read(full) {
+            print_value(full, Ok(value), print_names, &mut out, &mut errors);
+            continue;
+        }
         match read_handler(pipeline, full) {
             Err(ReadError::NoElement(element)) => {
                 let handler = &full[full.find('.').map_or(full.len(), |i| i + 1)..];
@@ -366,7 +465,11 @@ mod tests {
 
     fn handlers(names: &[&str]) -> (String, Vec<String>) {
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        read_handlers(&router(), &names)
+        let text = RouterText {
+            config: "written".into(),
+            flat: "flat".into(),
+        };
+        read_handlers(&router(), &text, &names)
     }
 
     #[test]
@@ -434,6 +537,35 @@ mod tests {
         assert_eq!(
             exit_status(&r, "c1.nope").unwrap_err(),
             "no 'c1.nope' handler"
+        );
+    }
+
+    #[test]
+    fn positional_words_are_a_file_and_defines() {
+        let words = |w: &[&str]| split_words(w.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            words(&["N=5", "conf.click", "$DEV=eth0", "X="]),
+            (
+                vec!["conf.click".to_string()],
+                vec![
+                    ("N".to_string(), "5".to_string()),
+                    ("DEV".to_string(), "eth0".to_string()),
+                    ("X".to_string(), String::new())
+                ]
+            )
+        );
+        // Not a variable name before the `=`: a file name.
+        assert_eq!(
+            words(&["a/b=c.click", "1N=2", "=x", "-"]),
+            (
+                vec![
+                    "a/b=c.click".to_string(),
+                    "1N=2".to_string(),
+                    "=x".to_string(),
+                    "-".to_string()
+                ],
+                vec![]
+            )
         );
     }
 

@@ -263,6 +263,21 @@ pub fn generate(
             missing.join(", ")
         ));
     }
+    let generic_only: Vec<String> = graph
+        .elements
+        .iter()
+        .zip(ports)
+        .filter(|(e, p)| pulls_its_inputs(&e.class, p) || is_packet_script(&e.class, p))
+        .map(|(e, _)| format!("`{}` :: {}", e.name, e.class))
+        .collect();
+    if !generic_only.is_empty() {
+        return Err(format!(
+            "nfc: generated code cannot run elements that pull from their own \
+             inputs, or scripts that take packets, yet: {}; `nfc click` (the \
+             generic runner) runs this configuration\n",
+            generic_only.join(", ")
+        ));
+    }
     for c in &graph.connections {
         let (f, t) = (c.from.element, c.to.element);
         let (fp, tp) = (c.from.port as usize, c.to.port as usize);
@@ -481,24 +496,28 @@ pub fn generate(
     }
     let _ = writeln!(w, "        result\n    }}\n");
 
-    for (kind, sig, call) in [
+    for (sig, prelude, call) in [
         (
-            "read",
             "fn read(&self, element: &str, handler: &str) -> Result<String, HandlerError>",
+            "",
             "read_handler(handler)",
         ),
         (
-            "write",
             "fn write(&mut self, element: &str, handler: &str, value: &str) -> Result<(), HandlerError>",
+            "",
             "write_handler(handler, value)",
         ),
+        (
+            "fn call_read(&mut self, element: &str, handler: &str, param: &str) -> Result<String, HandlerError>",
+            "        if param.trim().is_empty() {\n            return self.read(element, handler);\n        }\n",
+            "read_handler_with(handler, param)",
+        ),
     ] {
-        let _ = writeln!(w, "    {sig} {{\n        match element {{");
+        let _ = writeln!(w, "    {sig} {{\n{prelude}        match element {{");
         for &i in &live {
             let _ = writeln!(w, "            {:?} => self.{}.{call},", nodes[i].name, nodes[i].field);
         }
         let _ = writeln!(w, "            _ => Err(HandlerError::NoSuchHandler),\n        }}\n    }}\n");
-        let _ = kind;
     }
 
     let _ = writeln!(
@@ -646,7 +665,24 @@ pub(crate) fn pulled_through(class: &str, port: usize, ports: &PortInfo) -> bool
         .split_once('/')
         .map_or(spec.processing, |(_, o)| o);
     let code = outputs.as_bytes().get(port).or(outputs.as_bytes().last());
-    code == Some(&b'a') && ports.inputs.first() == Some(&Processing::Pull)
+    code == Some(&b'a')
+        && ports.inputs.first() == Some(&Processing::Pull)
+        && !pulls_its_inputs(class, ports)
+}
+
+/// True when an element of `class` with `ports` pulls from its own inputs
+/// ([`nfc_elements::classes::GENERIC_ONLY`] with a pull input): the generic
+/// runner calls its `pull_inputs`, and generated code cannot run it yet.
+pub(crate) fn pulls_its_inputs(class: &str, ports: &PortInfo) -> bool {
+    nfc_elements::classes::GENERIC_ONLY.contains(&class) && ports.inputs.contains(&Processing::Pull)
+}
+
+/// True for a driver script with ports: a `TYPE PACKET` Script, which the
+/// generic runner runs as an element in the packet path and generated
+/// code does not.
+fn is_packet_script(class: &str, ports: &PortInfo) -> bool {
+    nfc_elements::classes::DRIVERS.contains(&class)
+        && !(ports.inputs.is_empty() && ports.outputs.is_empty())
 }
 
 /// True when the poll loop runs `n`'s task: the element says it has one
@@ -789,10 +825,30 @@ mod tests {
     }
 
     #[test]
+    fn elements_that_pull_their_inputs_are_refused_by_name() {
+        let err = generated(
+            "Idle -> q0 :: Queue -> [0]s :: PrioSched -> n :: PullNull -> Discard; \
+             Idle -> q1 :: Queue -> [1]s;",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("`s` :: PrioSched, `n` :: PullNull"),
+            "names them: {err}"
+        );
+        assert!(err.contains("`nfc click`"), "says what runs them: {err}");
+        // Bypass pushed through is plain packet code.
+        let code = generated("Idle -> b :: Bypass -> Discard; b[1] -> [1]b;");
+        assert!(code.is_ok(), "{code:?}");
+        let err = generated("Idle -> Queue -> b :: Bypass -> Discard; b[1] -> [1]b;").unwrap_err();
+        assert!(err.contains("`b` :: Bypass"), "{err}");
+        // So are packet scripts; driver scripts are generated.
+        let err = generated("Idle -> s :: Script(TYPE PACKET, return 0) -> Discard;").unwrap_err();
+        assert!(err.contains("`s` :: Script"), "{err}");
+        assert!(generated("Idle -> Discard; Script(wait 1s, stop);").is_ok());
+    }
+
+    #[test]
     fn wires_outputs_to_the_next_push_function() {
-        // A class without packet code yet: the error names the element.
-        let err = generated("Idle -> r :: IPReassembler -> Discard;").unwrap_err();
-        assert!(err.contains("`r` :: IPReassembler"), "{err}");
         let code = generated(
             "c :: Classifier(12/0800, -); FromDump(f.pcap) -> c; \
              c[0] -> chk :: CheckIPHeader(14) -> cnt :: Counter -> ToDump(a.pcap); c[1] -> ToDump(b.pcap);",
@@ -815,6 +871,10 @@ mod tests {
         );
         assert!(
             code.contains("\"cnt\" => self.cnt.read_handler(handler),"),
+            "{code}"
+        );
+        assert!(
+            code.contains("\"cnt\" => self.cnt.read_handler_with(handler, param),"),
             "{code}"
         );
     }

@@ -5,11 +5,15 @@
 //! Every element is built from its class and configuration string: the
 //! platform's classes (devices, pcap files, ControlSocket) by
 //! [`nfc_platform_linux::classes`], the others by
-//! [`nfc_elements::classes`]. Driver scripts (Script, DriverManager) become
-//! the poll loop's [`Driver`](nfc_dataplane::pipeline::Driver)s, and
-//! classes that only inform configuration (AddressInfo) are left out; a
-//! connection to either carries nothing. Ports and push/pull come from the
-//! checker's resolution, as in generated code.
+//! [`nfc_elements::classes`]. Scripts (Script, DriverManager) are built as
+//! two halves sharing one state ([`nfc_elements::classes::build_script`]):
+//! an element in the router, which runs packet scripts in the packet path
+//! and is listed with the others, and a
+//! [`Driver`](nfc_dataplane::pipeline::Driver) the poll loop steps and
+//! whose handlers (`s.run`, `s.step`) it answers. Classes that only inform
+//! configuration (AddressInfo) are left out; a connection to one carries
+//! nothing. Ports and push/pull come from the checker's resolution, as in
+//! generated code.
 
 use std::fmt;
 
@@ -82,24 +86,25 @@ pub fn build(
             element: i,
             message,
         };
-        if let Some(driver) = nfc_elements::classes::build_driver(&e.class, &e.name, config) {
-            match driver {
-                Ok(d) => drivers.push(d),
-                Err(err) => errors.push(fail(format!("{}: {err}", e.class))),
-            }
-            continue;
-        }
         if nfc_elements::classes::CONFIG_ONLY.contains(&e.class.as_str()) {
             continue;
         }
-        let built = match nfc_platform_linux::classes::build(plat, &e.class, config) {
-            Some(r) => r,
-            None => match nfc_elements::classes::build(&e.class, config) {
-                Some(r) => r.map_err(|err| format!("{}: {err}", e.class)),
-                None => Err(format!(
-                    "{}: this class has no packet code on --plat linux yet",
-                    e.class
-                )),
+        let script = nfc_elements::classes::build_script(&e.class, &e.name, config);
+        let built = match script {
+            Some(Ok((element, driver))) => {
+                drivers.push(driver);
+                Ok(element)
+            }
+            Some(Err(err)) => Err(format!("{}: {err}", e.class)),
+            None => match nfc_platform_linux::classes::build(plat, &e.class, config) {
+                Some(r) => r,
+                None => match nfc_elements::classes::build(&e.class, config) {
+                    Some(r) => r.map_err(|err| format!("{}: {err}", e.class)),
+                    None => Err(format!(
+                        "{}: this class has no packet code on --plat linux yet",
+                        e.class
+                    )),
+                },
             },
         };
         match built {

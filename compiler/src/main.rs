@@ -118,8 +118,11 @@ enum Command {
     /// runner: until it stops (or SIGINT), then print the `-h` handlers.
     #[command(disable_help_flag = true)]
     Click {
-        /// The configuration file (`-` or none: standard input).
-        file: Option<String>,
+        /// The configuration file (`-` or none: standard input), and
+        /// `NAME=VALUE` words that set the configuration's `define`s, as
+        /// Click's positional parameters do (before or after the file).
+        #[arg(value_name = "FILE|NAME=VALUE")]
+        words: Vec<String>,
         /// Read the configuration from FILE.
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file_option: Option<String>,
@@ -136,6 +139,17 @@ enum Command {
         /// Initialize the configuration but do not run it.
         #[arg(short = 'q', long = "quit")]
         quit: bool,
+        /// Run on simulated time, starting at TIME seconds (default
+        /// 1000000000): time stands still while there is work and jumps to
+        /// the next timer when there is none.
+        #[arg(
+            long = "simtime",
+            value_name = "TIME",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "1000000000"
+        )]
+        simtime: Option<f64>,
         /// Serve Click's ControlSocket protocol on TCP port PORT of 127.0.0.1
         /// (repeatable).
         #[arg(short = 'p', long = "port", value_name = "PORT")]
@@ -602,17 +616,26 @@ fn main() -> ExitCode {
             bench()
         }
         Command::Click {
-            file,
+            words,
             file_option,
             expression,
             handlers,
             exit_handler,
             quit,
+            simtime,
             ports,
             unix_sockets,
             output,
             help: _,
         } => {
+            let (files, mut defines) = nfc::click::split_words(words);
+            if files.len() > 1 {
+                eprintln!("nfc click: router configuration specified twice");
+                return ExitCode::from(1);
+            }
+            let file = files.into_iter().next();
+            // `-D` settings win over positional ones given with them.
+            defines.extend(cli.defines);
             let config = match (file, file_option, expression) {
                 (None, None, Some(text)) => nfc::click::Config::Expression(text),
                 (Some(path), None, None) | (None, Some(path), None) => {
@@ -631,10 +654,11 @@ fn main() -> ExitCode {
                 .collect();
             return ExitCode::from(nfc::click::run(&nfc::click::Options {
                 config,
-                defines: cli.defines,
+                defines,
                 handlers,
                 exit_handler,
                 quit,
+                simtime: simtime.map(|s| (s.max(0.0) * 1e9) as u64),
                 control,
                 output,
                 color,

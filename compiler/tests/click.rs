@@ -159,9 +159,9 @@ fn a_script_writes_handlers_and_stops_the_router() {
         "-h",
         "src.count",
     ]);
-    expect(&o, 0, &["c.count:", "4", "", "src.count:", "4", ""]);
-    // The script's print goes to the console (standard error on linux).
-    assert_eq!(stderr(&o), "10\n");
+    // The script's print goes to standard output, before the handlers.
+    expect(&o, 0, &["10", "c.count:", "4", "", "src.count:", "4", ""]);
+    assert_eq!(stderr(&o), "");
     // A Script (not a driver) that writes `stop`.
     let o = click(&[
         "-e",
@@ -452,4 +452,129 @@ fn control_sockets_serve_handlers_and_stop() {
     assert_eq!(reply(&mut unix), "200 Write handler 'stop' OK");
     let o = finish(child);
     expect(&o, 0, &["0"]);
+}
+
+#[test]
+fn name_value_words_set_defines_around_the_file() {
+    let path = temp("define.click");
+    std::fs::write(
+        &path,
+        "define($N 1)\nInfiniteSource(LIMIT $N, STOP true) -> c :: Counter -> Discard;\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    expect(&click(&[file, "-h", "c.count"]), 0, &["1"]);
+    expect(&click(&["N=3", file, "-h", "c.count"]), 0, &["3"]);
+    expect(&click(&[file, "N=7", "-h", "c.count"]), 0, &["7"]);
+    // With -e, and from standard input.
+    let config = std::fs::read_to_string(&path).unwrap();
+    expect(&click(&["-e", &config, "N=4", "-h", "c.count"]), 0, &["4"]);
+    expect(&click_with(&["N=5", "-h", "c.count"], &config), 0, &["5"]);
+    // Two words that are not settings are two configurations.
+    let o = click(&[file, file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("specified twice"), "{}", stderr(&o));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn script_print_goes_to_standard_output_or_a_file() {
+    let file = temp("print.out");
+    let config = format!(
+        "Idle -> c :: Counter -> Discard; Script(print $(add 1 2), read c.count, printn \"a\", print \"b\", \
+         print >{f} \"one\", printn >>{f} \"two\", write set v x y, print $(shift v) $(get v), \
+         print $(htonl $(ntohl 6)), stop)",
+        f = file.display()
+    );
+    let o = click(&["-e", &config]);
+    expect(&o, 0, &["3", "ab", "x y", "6"]);
+    // `read` prints to standard error, as Click's does.
+    assert_eq!(stderr(&o), "c.count:\n0\n");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "one\ntwo");
+    let _ = std::fs::remove_file(&file);
+    // DriverManager's `print` too.
+    expect(
+        &click(&[
+            "-e",
+            &format!("{LIMITED}; DriverManager(wait_stop, print c.count)"),
+        ]),
+        0,
+        &["1000"],
+    );
+}
+
+#[test]
+fn too_many_jumps_names_the_script() {
+    let o = click(&[
+        "-e",
+        "s0 :: Script(label a, goto a); Script(wait 10ms, stop)",
+    ]);
+    expect(&o, 0, &[]);
+    assert_eq!(stderr(&o), "s0 :: Script: too many jumps, giving up\n");
+}
+
+#[test]
+fn config_handlers_give_the_configuration() {
+    let text = "i :: Idle -> d :: Discard";
+    expect(&click(&["-q", "-e", text, "-h", "config"]), 0, &[text]);
+    expect(
+        &click(&["-q", "-e", text, "-h", "flatconfig"]),
+        0,
+        &["i :: Idle;", "d :: Discard;", "", "i -> d;"],
+    );
+    let compact = format!("require(compact_config); {text}");
+    expect(
+        &click(&["-q", "-e", &compact, "-h", "config"]),
+        0,
+        &[
+            "require(compact_config);",
+            "",
+            "i :: Idle;",
+            "d :: Discard;",
+            "",
+            "i -> d;",
+        ],
+    );
+}
+
+#[test]
+fn language_errors_are_printed_at_click_landmarks() {
+    // What `cpp A | click` reads when A includes B.
+    let stdin = "# 1 \"A\"\n\nx :: Idle;\n# 1 \"B\" 1\nx :: Idle;\n# 4 \"A\" 2\nx -> Discard;\n";
+    let o = click_with(&[], stdin);
+    expect(&o, 1, &[]);
+    assert_eq!(
+        stderr(&o),
+        "B:1: redeclaration of element 'x'\nA:2: element 'x' previously declared here\n"
+    );
+}
+
+#[test]
+fn simtime_runs_timers_as_fast_as_the_work_allows() {
+    // A ten-second script and a TimedSource every 100 ms: on simulated
+    // time this takes no wall time, and the counts are exact.
+    let t = Instant::now();
+    let o = click(&[
+        "--simtime",
+        "-e",
+        "s :: TimedSource(0.1s) -> c :: Counter -> Discard;
+         Script(wait 10, print $(c.count), write stop);",
+    ]);
+    expect(&o, 0, &["99"]);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    // Simulated time starts at Click's 1,000,000,000 s, or where asked.
+    let o = click(&["--simtime=5", "-e", "Script(print $(now), stop);"]);
+    assert!(stdout(&o).starts_with("5."), "{}", stdout(&o));
+    // A source that waits for room sleeps while its Queue is full, so time
+    // can move on: the count stops at the capacity.
+    let o = click(&[
+        "--simtime",
+        "-e",
+        "i :: InfiniteSource -> Queue(50) -> Idle;
+         DriverManager(wait 1s, print $(i.count), stop);",
+    ]);
+    expect(&o, 0, &["50"]);
+    // Nothing scheduled and nothing to do: the simulation ends.
+    let o = click(&["--simtime", "-e", "Idle -> Discard;"]);
+    expect(&o, 0, &[]);
 }

@@ -34,6 +34,25 @@ use core::fmt;
 use crate::batch::Batch;
 use crate::packet::{Packet, PacketPool};
 
+/// What an element that pulls from its inputs pulls through
+/// ([`Element::pull_inputs`]): the runner's view of what lies upstream.
+pub trait Inputs {
+    /// Appends up to `max` packets pulled from input `input` to `batch`;
+    /// nothing when the input is not connected or has nothing.
+    fn pull(&mut self, cx: &Context, input: usize, max: usize, batch: &mut Batch);
+}
+
+/// How a pull on an element's output is served ([`Element::pull_route`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PullRoute {
+    /// By the element itself: [`Element::pull`] or [`Element::pull_inputs`].
+    Element,
+    /// From input `k`, unchanged: the runner pulls it directly.
+    Input(usize),
+    /// Nothing comes out.
+    Nothing,
+}
+
 /// Where a packet goes after [`Element::process`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Out {
@@ -110,6 +129,30 @@ pub struct Context {
 pub trait Console {
     /// Writes one line.
     fn line(&self, line: &str);
+
+    /// Writes `text` where a script's `print` goes: Click's Script writes
+    /// to standard output, or to the file `file` (`print >FILE`, which
+    /// replaces the file, or `print >>FILE` with `append`, which adds to
+    /// it). `text` holds its own newlines. The default has no files and
+    /// writes `text`'s lines (and a last, unfinished one) to
+    /// [`Console::line`]; linux writes standard output and files.
+    fn print(&self, file: Option<&str>, append: bool, text: &str) -> Result<(), String> {
+        let _ = append;
+        if let Some(file) = file {
+            return Err(alloc::format!("{file}: no files on this platform"));
+        }
+        for line in text.split_inclusive('\n') {
+            self.line(line.strip_suffix('\n').unwrap_or(line));
+        }
+        Ok(())
+    }
+
+    /// The contents of file `path`, for a script's `cat` (Click's Script
+    /// reads files at user level). The default has no files; linux reads
+    /// the file system.
+    fn read_file(&self, path: &str) -> Result<String, String> {
+        Err(alloc::format!("{path}: no files on this platform"))
+    }
 }
 
 /// A console that forgets everything.
@@ -287,9 +330,90 @@ pub trait Element {
         TaskResult::Idle
     }
 
+    /// Appends up to `max` packets from pull output `output` to `batch`,
+    /// for an element that pulls from its own pull inputs to do it
+    /// (schedulers, PullSwitch, Shaper): `inputs` pulls from them. The
+    /// default ignores `inputs` and calls [`Element::pull`], which is all a
+    /// queue needs.
+    #[inline]
+    fn pull_inputs(
+        &mut self,
+        cx: &Context,
+        output: usize,
+        max: usize,
+        batch: &mut Batch,
+        inputs: &mut dyn Inputs,
+    ) {
+        let _ = inputs;
+        self.pull(cx, output, max, batch);
+    }
+
+    /// For an element that only chooses which input a pull goes to and
+    /// passes packets on unchanged (Bypass, PullSwitch, PullNull): where a
+    /// pull on `output` goes now. The runner then pulls that input itself,
+    /// so a pull path may leave the element and come back into it (Click's
+    /// Bypass detours). The default: the element serves its pulls.
+    fn pull_route(&self, output: usize) -> PullRoute {
+        let _ = output;
+        PullRoute::Element
+    }
+
+    /// Click's empty notifier: whether a pull on the element's outputs may
+    /// find packets now. `Some(true)` while it may (a Queue that holds
+    /// packets, a pulled InfiniteSource that is active and under LIMIT, a
+    /// PullSwitch whose notifier is on), `Some(false)` while it may not (an
+    /// empty Queue, Idle). `None`, the default: not a notifier; the runner
+    /// looks further upstream through the element's inputs (Print,
+    /// SimplePullSwitch), and takes an element with no pull input to look
+    /// through (a source, a queue without notifier) as always active. The
+    /// runner answers Click's `scheduled` handler of a task that pulls
+    /// with the signal upstream of its input (pullers still poll).
+    fn empty_signal(&self) -> Option<bool> {
+        None
+    }
+
+    /// For an element that routes pulls ([`Element::pull_route`]) and has
+    /// an empty notifier of its own that follows its inputs (PullSwitch):
+    /// the runner says what happened on the route. `pulled` is `Some(got)`
+    /// after a pull the runner routed to an input (`got`: packets came),
+    /// `None` after a handler write to the element; `input_active` is the
+    /// empty signal upstream of the input the route leads to now (true
+    /// when packets came). Not called while the route leads nowhere
+    /// ([`PullRoute::Nothing`]). The default ignores it.
+    fn route_signal(&mut self, pulled: Option<bool>, input_active: bool) {
+        let _ = (pulled, input_active);
+    }
+
     /// True when the element has a task for the poll loop to run. A source
     /// whose output is pulled has none: it hands out packets in `pull`.
     fn has_task(&self) -> bool {
+        false
+    }
+
+    /// The monotonic time at which the element next has work that waits
+    /// for a time (Click's timer expiry): a rated source's next token, a
+    /// shaper's next release, a delay's end. `None` when nothing waits.
+    /// The poll loop hands the earliest of all to the platform when a
+    /// round did no work, and a simulated clock (`nfc click --simtime`)
+    /// jumps there. The default waits for nothing.
+    fn next_event(&self) -> Option<u64> {
+        None
+    }
+
+    /// For a storage element (a queue): whether it is full now. Sources
+    /// that wait for room ([`Element::waits_for_room`]) sleep while every
+    /// storage element they push into is full, as Click's full notifier
+    /// has them do. `None`, the default: not a storage element; packets
+    /// pass through it to what lies downstream.
+    fn full(&self) -> Option<bool> {
+        None
+    }
+
+    /// True for a source whose task sleeps while everything it pushes into
+    /// is full (Click's InfiniteSource and RatedSource), rather than
+    /// making packets only for them to be dropped. The default does not
+    /// wait.
+    fn waits_for_room(&self) -> bool {
         false
     }
 
@@ -334,6 +458,22 @@ pub trait Element {
     fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
         let _ = (name, value);
         Err(HandlerError::NoSuchHandler)
+    }
+
+    /// Calls read handler `name` with parameter `param`, for Click's read
+    /// handlers that take one (a route table's `lookup ADDR`): what
+    /// [`Pipeline::call_read`](crate::pipeline::Pipeline::call_read) (a
+    /// script's `read x.h PARAM`, a ControlSocket `READ x.h PARAM`) reaches.
+    /// A call may change state, hence `&mut`. The default reads `name` when
+    /// `param` is empty and refuses a parameter otherwise.
+    fn read_handler_with(&mut self, name: &str, param: &str) -> Result<String, HandlerError> {
+        if param.trim().is_empty() {
+            self.read_handler(name)
+        } else {
+            Err(HandlerError::Invalid(alloc::format!(
+                "read handler '{name}' does not take parameters"
+            )))
+        }
     }
 }
 
@@ -391,8 +531,44 @@ macro_rules! delegate_element {
                 self.0.run_task(cx, batch, others)
             }
 
+            #[inline]
+            fn pull_inputs(
+                &mut self,
+                cx: &$crate::element::Context,
+                output: usize,
+                max: usize,
+                batch: &mut $crate::batch::Batch,
+                inputs: &mut dyn $crate::element::Inputs,
+            ) {
+                self.0.pull_inputs(cx, output, max, batch, inputs)
+            }
+
+            fn pull_route(&self, output: usize) -> $crate::element::PullRoute {
+                self.0.pull_route(output)
+            }
+
+            fn empty_signal(&self) -> Option<bool> {
+                self.0.empty_signal()
+            }
+
+            fn route_signal(&mut self, pulled: Option<bool>, input_active: bool) {
+                self.0.route_signal(pulled, input_active)
+            }
+
             fn has_task(&self) -> bool {
                 self.0.has_task()
+            }
+
+            fn next_event(&self) -> Option<u64> {
+                self.0.next_event()
+            }
+
+            fn full(&self) -> Option<bool> {
+                self.0.full()
+            }
+
+            fn waits_for_room(&self) -> bool {
+                self.0.waits_for_room()
             }
 
             fn set_ports(&mut self, ninputs: usize, noutputs: usize) {
@@ -419,6 +595,14 @@ macro_rules! delegate_element {
                 name: &str,
             ) -> Result<$crate::__String, $crate::element::HandlerError> {
                 self.0.read_handler(name)
+            }
+
+            fn read_handler_with(
+                &mut self,
+                name: &str,
+                param: &str,
+            ) -> Result<$crate::__String, $crate::element::HandlerError> {
+                self.0.read_handler_with(name, param)
             }
 
             fn write_handler(

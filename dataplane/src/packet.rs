@@ -456,6 +456,16 @@ impl Packet {
         s.within(s.net).map(|n| n - s.head as usize)
     }
 
+    /// How many bytes in front of the data the network header starts, when
+    /// it is set and an earlier [`pull`](Self::pull) stripped it (Click's
+    /// negative `network_header_offset`): what UnstripIPHeader restores
+    /// with [`unpull`](Self::unpull).
+    #[inline]
+    pub fn network_stripped(&self) -> Option<usize> {
+        let s = self.slot();
+        (s.net != UNSET && s.net < s.head).then(|| usize::from(s.head - s.net))
+    }
+
     /// The bytes from the network header to the end, if the header is set
     /// and not stripped.
     #[inline]

@@ -114,6 +114,57 @@ impl Source {
         (line, before[line_start..].chars().count() + 1)
     }
 
+    /// Click's landmark for byte `pos`: `FILE:LINE`, where line
+    /// directives (`# 12 "file"`, `#line 12 "file"`, as `cpp` writes them)
+    /// say which file and line the text came from; before any, the
+    /// source's own name and line.
+    pub fn landmark(&self, pos: usize) -> String {
+        let pos = floor_char_boundary(&self.text, pos.min(self.text.len()));
+        let mut file = self.name.as_str();
+        let mut line = 1;
+        for text in self.text[..pos].split_inclusive('\n') {
+            if !text.ends_with('\n') {
+                break; // the line `pos` is on
+            }
+            match line_directive(text) {
+                Some((n, name)) => {
+                    line = n;
+                    if let Some(name) = name {
+                        file = name;
+                    }
+                }
+                None => line += 1,
+            }
+        }
+        format!("{file}:{line}")
+    }
+
+    /// Renders `diags` as Click's driver prints errors: `FILE:LINE:
+    /// message` for each, then one such line for each related span
+    /// (`A:2: element 'x' previously declared here`).
+    pub fn render_landmarks(&self, diags: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        for d in diags {
+            let warning = if d.severity == Severity::Warning {
+                "warning: "
+            } else {
+                ""
+            };
+            match &d.primary {
+                Some(p) => out.push_str(&format!(
+                    "{}: {warning}{}\n",
+                    self.landmark(p.span.start),
+                    d.message
+                )),
+                None => out.push_str(&format!("{}: {warning}{}\n", self.name, d.message)),
+            }
+            for s in d.secondary.iter().filter(|s| !s.message.is_empty()) {
+                out.push_str(&format!("{}: {}\n", self.landmark(s.span.start), s.message));
+            }
+        }
+        out
+    }
+
     /// Renders `diags` as a person reads them: `error: …`, `file:line:col`,
     /// the source line with carets, and the hint.
     pub fn render(&self, diags: &[Diagnostic], color: bool) -> String {
@@ -159,6 +210,23 @@ impl Source {
             .with_labels(labels)
             .with_notes(notes)
     }
+}
+
+/// A line directive's line number and file name: `# 12 "file" 1`,
+/// `#line 12 "file"`, `# 12`.
+fn line_directive(line: &str) -> Option<(usize, Option<&str>)> {
+    let rest = line.trim_start().strip_prefix('#')?.trim_start();
+    let rest = rest.strip_prefix("line").unwrap_or(rest).trim_start();
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let n = rest[..digits].parse().ok()?;
+    let name = rest[digits..]
+        .trim_start()
+        .strip_prefix('"')
+        .and_then(|r| r.split_once('"'))
+        .map(|(name, _)| name);
+    Some((n, name))
 }
 
 fn floor_char_boundary(s: &str, mut pos: usize) -> usize {

@@ -92,11 +92,25 @@ fn expand_vars(input: &Text, env: &Env) -> Text {
             (q, Some(open)) if q == open => quote = None,
             (b'$', Some(b'\'')) => {}
             (b'$', _) => {
-                if let Some((end, name, default)) = variable_at(s, i) {
-                    let value = env
-                        .get(name)
-                        .cloned()
-                        .or_else(|| default.map(|(a, b)| input.slice(a..b, whole)));
+                if let Some(VarRef {
+                    end,
+                    name,
+                    default,
+                    index,
+                }) = variable_at(s, i)
+                {
+                    let value = match index {
+                        // `${name[N]}`: the Nth word of the value (N may
+                        // itself hold variables).
+                        Some((a, b)) => {
+                            let n = expand_vars(&input.slice(a..b, whole), env);
+                            env.get(name).map(|v| nth_word(v, n.text.trim(), whole))
+                        }
+                        None => env
+                            .get(name)
+                            .cloned()
+                            .or_else(|| default.map(|(a, b)| input.slice(a..b, whole))),
+                    };
                     if let Some(value) = value {
                         out.push(input, lit..i, whole);
                         let here = input.source_span(i..end, whole);
@@ -115,9 +129,21 @@ fn expand_vars(input: &Text, env: &Env) -> Text {
     out.finish()
 }
 
-/// The variable reference at `s[i] == '$'`: its end, name and default range.
-#[allow(clippy::type_complexity)]
-fn variable_at(s: &[u8], i: usize) -> Option<(usize, &str, Option<(usize, usize)>)> {
+/// A variable reference in a configuration string.
+struct VarRef<'s> {
+    /// Where it ends.
+    end: usize,
+    /// The variable's name.
+    name: &'s str,
+    /// `${name-default}`: where the default is.
+    default: Option<(usize, usize)>,
+    /// `${name[N]}`: where N is.
+    index: Option<(usize, usize)>,
+}
+
+/// The variable reference at `s[i] == '$'`: `$name`, `${name}`,
+/// `${name-default}` or `${name[N]}`.
+fn variable_at(s: &[u8], i: usize) -> Option<VarRef<'_>> {
     let word = |from: usize| {
         let mut j = from;
         while j < s.len() && (s[j].is_ascii_alphanumeric() || s[j] == b'_') {
@@ -127,21 +153,76 @@ fn variable_at(s: &[u8], i: usize) -> Option<(usize, &str, Option<(usize, usize)
     };
     let text = |a: usize, b: usize| std::str::from_utf8(&s[a..b]).ok();
     if s.get(i + 1) == Some(&b'{') {
-        let close = i + 2 + s[i + 2..].iter().position(|&c| c == b'}')?;
         let end = word(i + 2);
         let name = text(i + 2, end)?;
         if name.is_empty() {
             return None;
         }
+        if s.get(end) == Some(&b'[') {
+            let close = end + 1 + s[end + 1..].iter().position(|&c| c == b']')?;
+            return (s.get(close + 1) == Some(&b'}')).then_some(VarRef {
+                end: close + 2,
+                name,
+                default: None,
+                index: Some((end + 1, close)),
+            });
+        }
+        let close = i + 2 + s[i + 2..].iter().position(|&c| c == b'}')?;
         let default = match s[end] {
             b'}' => None,
             b'-' => Some((end + 1, close)),
             _ => return None,
         };
-        return Some((close + 1, name, default));
+        return Some(VarRef {
+            end: close + 1,
+            name,
+            default,
+            index: None,
+        });
     }
     let end = word(i + 1);
-    (end > i + 1).then(|| Some((end, text(i + 1, end)?, None)))?
+    (end > i + 1).then(|| {
+        Some(VarRef {
+            end,
+            name: text(i + 1, end)?,
+            default: None,
+            index: None,
+        })
+    })?
+}
+
+/// Word `n` (from 0) of `value`, words being separated by spaces outside
+/// quotes, as Click's `${name[N]}` takes them; empty when there is no such
+/// word or `n` is not a number.
+fn nth_word(value: &Text, n: &str, fallback: Span) -> Text {
+    let Ok(n) = n.parse::<usize>() else {
+        return Text::empty();
+    };
+    let s = value.text.as_bytes();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if s[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut quote = None;
+        while i < s.len() && (quote.is_some() || !s[i].is_ascii_whitespace()) {
+            match (s[i], quote) {
+                (b'\\', Some(b'"')) => i += 1,
+                (q @ (b'"' | b'\''), None) => quote = Some(q),
+                (q, Some(open)) if q == open => quote = None,
+                _ => {}
+            }
+            i += 1;
+        }
+        words.push(start..i.min(s.len()));
+    }
+    match words.get(n) {
+        Some(r) => value.slice(r.clone(), fallback),
+        None => Text::empty(),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -531,86 +612,25 @@ impl<'a> Scope<'a> {
             }
         }
         for (i, &(kind, arrow)) in c.arrows.iter().enumerate() {
-            let left: Vec<(usize, Option<&ast::Ports>)> = lists[i]
+            let left: Vec<(usize, PortSpec)> = lists[i]
                 .iter()
-                .map(|&(n, u)| (n, u.output.as_ref()))
+                .map(|&(n, u)| (n, b.port_spec(n, u, true)))
                 .collect();
-            let right: Vec<(usize, Option<&ast::Ports>)> = lists[i + 1]
+            let right: Vec<(usize, PortSpec)> = lists[i + 1]
                 .iter()
-                .map(|&(n, u)| (n, u.input.as_ref()))
+                .map(|&(n, u)| (n, b.port_spec(n, u, false)))
                 .collect();
-            match kind {
-                ArrowKind::Single => {
-                    for &(l, lp) in &left {
-                        for &(r, rp) in &right {
-                            for &from in &ports_of(lp) {
-                                for &to in &ports_of(rp) {
-                                    b.edges.push(Edge {
-                                        from: (l, from),
-                                        to: (r, to),
-                                        span: arrow,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
-                ArrowKind::Multi => {
-                    let flat = |side: &[(usize, Option<&ast::Ports>)], other: usize| {
-                        side.iter()
-                            .flat_map(|&(n, p)| match p {
-                                Some(p) if p.ports.is_empty() => {
-                                    (0..other as u32).map(|q| (n, q)).collect::<Vec<_>>()
-                                }
-                                p => ports_of(p).into_iter().map(|q| (n, q)).collect(),
-                            })
-                            .collect::<Vec<_>>()
-                    };
-                    let lcount: usize = left
-                        .iter()
-                        .map(|&(_, p)| p.map_or(1, |p| p.ports.len()))
-                        .sum();
-                    let rcount: usize = right
-                        .iter()
-                        .map(|&(_, p)| p.map_or(1, |p| p.ports.len()))
-                        .sum();
-                    let mut from = flat(&left, rcount);
-                    let mut to = flat(&right, lcount);
-                    // A lone element with no ports stands for as many ports
-                    // as the other side lists: `c => a, b` is `c [0,1] => a, b`.
-                    let implicit = |side: &[(usize, Option<&ast::Ports>)]| {
-                        side.len() == 1 && side[0].1.is_none()
-                    };
-                    if implicit(&left) && to.len() > 1 {
-                        from = (0..to.len() as u32).map(|q| (left[0].0, q)).collect();
-                    } else if implicit(&right) && from.len() > 1 {
-                        to = (0..from.len() as u32).map(|q| (right[0].0, q)).collect();
-                    }
-                    if from.len() != to.len() {
-                        b.diags.push(
-                            Diagnostic::error(
-                                format!(
-                                    "`=>` connects {} outputs to {} inputs",
-                                    from.len(),
-                                    to.len()
-                                ),
-                                arrow,
-                                "port counts differ",
-                            )
-                            .with_hint(
-                                "`=>` pairs ports one to one; list as many ports on each side",
-                            ),
-                        );
-                        continue;
-                    }
-                    for (f, t) in from.into_iter().zip(to) {
-                        b.edges.push(Edge {
-                            from: f,
-                            to: t,
-                            span: arrow,
-                        });
-                    }
-                }
+            let (pairs, problems) = connect_lists(kind, &left, &right);
+            for (message, hint) in problems {
+                b.diags
+                    .push(Diagnostic::error(message, arrow, "in this connection").with_hint(hint));
+            }
+            for (from, to) in pairs {
+                b.edges.push(Edge {
+                    from,
+                    to,
+                    span: arrow,
+                });
             }
         }
     }
@@ -643,11 +663,14 @@ impl<'a> Scope<'a> {
                     if let Some(&prev) = self.elements.get(&name.name) {
                         b.diags.push(
                             Diagnostic::error(
-                                format!("redeclaration of element `{}`", name.name),
+                                format!("redeclaration of element '{}'", name.name),
                                 name.span,
                                 "declared again here",
                             )
-                            .with_note(b.nodes[prev].span, "first declared here"),
+                            .with_note(
+                                b.nodes[prev].span,
+                                format!("element '{}' previously declared here", name.name),
+                            ),
                         );
                         out.push(prev);
                         continue;
@@ -1117,6 +1140,164 @@ fn ports_used(o: &ast::Overload, input: bool) -> HashSet<u32> {
     used
 }
 
+/// The ports one side of an element use offers a connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum PortSpec {
+    /// None written: port 0, or, alone against several ports across `=>`,
+    /// as many ports as the other side has.
+    Unwritten,
+    /// `[0, 2]`, or the ports a group implies.
+    Listed(Vec<u32>),
+    /// `[]`: these ports (`[0]`), then as many more as the other side needs.
+    Expandable(Vec<u32>),
+}
+
+impl PortSpec {
+    /// How many ports it stands for at least.
+    fn min_ports(&self) -> usize {
+        match self {
+            PortSpec::Unwritten => 1,
+            PortSpec::Listed(v) | PortSpec::Expandable(v) => v.len().max(1),
+        }
+    }
+
+    /// The port it stands for when its side does not step: the first.
+    fn first(&self) -> u32 {
+        match self {
+            PortSpec::Unwritten => 0,
+            PortSpec::Listed(v) | PortSpec::Expandable(v) => v.first().copied().unwrap_or(0),
+        }
+    }
+}
+
+/// A connection's problems: message and hint.
+type Problems = Vec<(String, &'static str)>;
+
+/// An element (node index) and one of its ports.
+type PortRef = (usize, u32);
+
+/// The connections `left arrow right` makes, outputs of `left` to inputs of
+/// `right`, as Click 2.1's lexer pairs them (`yconnection_connect_all` in
+/// lib/lexer.cc). Each side stands for the ports its elements list, one
+/// for an element with none. A side of one port repeats against every port
+/// of the other (fan-out, fan-in); two sides of several ports pair one to
+/// one, which takes `=>`. A `[]` side grows to match the other, and across
+/// `=>` so does a lone element with no ports: `x => a, b` is `x [0, 1] =>
+/// a, b`.
+fn connect_lists(
+    kind: ArrowKind,
+    left: &[(usize, PortSpec)],
+    right: &[(usize, PortSpec)],
+) -> (Vec<(PortRef, PortRef)>, Problems) {
+    const L: usize = 0;
+    const R: usize = 1;
+    let mut problems: Problems = Vec::new();
+    if left.is_empty() || right.is_empty() {
+        return (Vec::new(), problems);
+    }
+    let sides = [left, right];
+    let min = sides.map(|s| s.iter().map(|(_, p)| p.min_ports()).sum::<usize>());
+    let n_expandable = sides.map(|s| {
+        s.iter()
+            .filter(|(_, p)| matches!(p, PortSpec::Expandable(_)))
+            .count()
+    });
+    let mut expandable = n_expandable.map(|n| n > 0);
+    if n_expandable[L] + n_expandable[R] > 1 {
+        problems.push((
+            "at most one expandable port allowed per connection".into(),
+            "write `[]` on one side only; list the other side's ports",
+        ));
+        // The side with more ports keeps its count.
+        expandable[if min[R] < min[L] { L } else { R }] = false;
+    }
+    if kind == ArrowKind::Multi {
+        for k in [L, R] {
+            if min[k] == 1 && min[1 - k] > 1 && sides[k][0].1 == PortSpec::Unwritten {
+                expandable[k] = true;
+            }
+        }
+    }
+    let mut step = [L, R].map(|k| min[k] > 1 || expandable[k]);
+    let extra = [L, R].map(|k| {
+        if expandable[k] {
+            min[1 - k].saturating_sub(min[k])
+        } else {
+            0
+        }
+    });
+    if step[L] && step[R] {
+        if kind == ArrowKind::Single {
+            problems.push((
+                "syntax error: many-to-many connections require '=>'".into(),
+                "`->` joins one port to many; `=>` pairs ports one to one",
+            ));
+        }
+        let hint = "`=>` pairs ports one to one; list as many ports on each side";
+        if !expandable[L] && !expandable[R] && min[L] != min[R] {
+            problems.push((
+                format!(
+                    "connection mismatch: {} outputs connected to {} inputs",
+                    min[L], min[R]
+                ),
+                hint,
+            ));
+        } else if !expandable[R] && min[R] < min[L] {
+            problems.push((
+                format!(
+                    "connection mismatch: {} or more outputs connected to {} inputs",
+                    min[L], min[R]
+                ),
+                hint,
+            ));
+        } else if !expandable[L] && min[L] < min[R] {
+            problems.push((
+                format!(
+                    "connection mismatch: {} outputs connected to {} or more inputs",
+                    min[L], min[R]
+                ),
+                hint,
+            ));
+        }
+    } else if !step[L] && !step[R] {
+        step[R] = true;
+    }
+    // The ports a stepping side goes through, in order.
+    let sequence = |k: usize| {
+        let mut extra = extra[k];
+        let mut seq = Vec::new();
+        for (n, p) in sides[k] {
+            let mut grow = |seq: &mut Vec<PortRef>, from: u32| {
+                for q in (from..).take(extra) {
+                    seq.push((*n, q));
+                }
+                extra = 0;
+            };
+            match p {
+                PortSpec::Unwritten => {
+                    seq.push((*n, 0));
+                    if min[k] == 1 {
+                        grow(&mut seq, 1);
+                    }
+                }
+                PortSpec::Listed(v) => seq.extend(v.iter().map(|&q| (*n, q))),
+                PortSpec::Expandable(v) => {
+                    seq.extend(v.iter().map(|&q| (*n, q)));
+                    grow(&mut seq, v.last().map_or(0, |&q| q.saturating_add(1)));
+                }
+            }
+        }
+        seq
+    };
+    let fixed = |k: usize| (sides[k][0].0, sides[k][0].1.first());
+    let pairs = match (step[L], step[R]) {
+        (true, true) => sequence(L).into_iter().zip(sequence(R)).collect(),
+        (true, false) => sequence(L).into_iter().map(|f| (f, fixed(R))).collect(),
+        _ => sequence(R).into_iter().map(|t| (fixed(L), t)).collect(),
+    };
+    (pairs, problems)
+}
+
 fn ports_of(p: Option<&ast::Ports>) -> Vec<u32> {
     match p {
         Some(p) if !p.ports.is_empty() => p.ports.clone(),
@@ -1265,6 +1446,39 @@ impl<'a> Builder<'a, '_> {
             None => d.with_hint("`nfc elements` lists the classes nfc knows"),
         };
         self.diags.push(d);
+    }
+
+    /// What element use `u`, node `n`, offers on its output side
+    /// (`output`) or input side. A group with no ports written offers all
+    /// of its own, as Click's groups imply `[0, …, N-1]`.
+    fn port_spec(&self, n: usize, u: &ast::ElementUse, output: bool) -> PortSpec {
+        let written = if output { &u.output } else { &u.input };
+        match written {
+            Some(p) if p.ports.is_empty() => PortSpec::Expandable(vec![0]),
+            Some(p) => PortSpec::Listed(p.ports.clone()),
+            None => {
+                let implied = match (&u.what, self.compound_ports.get(&n)) {
+                    (ElementRef::Group(_), Some(&(input, out))) => self
+                        .edges
+                        .iter()
+                        .filter_map(|e| {
+                            if output {
+                                (e.to.0 == out).then_some(e.to.1 + 1)
+                            } else {
+                                (e.from.0 == input).then_some(e.from.1 + 1)
+                            }
+                        })
+                        .max()
+                        .unwrap_or(0),
+                    _ => 0,
+                };
+                if implied == 0 {
+                    PortSpec::Unwritten
+                } else {
+                    PortSpec::Listed((0..implied).collect())
+                }
+            }
+        }
     }
 
     fn pseudo(&mut self, name: String, kind: Pseudo, span: Span) -> usize {

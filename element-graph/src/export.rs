@@ -39,6 +39,79 @@ pub fn to_click(graph: &Graph, ports: Option<&[PortInfo]>) -> String {
     out
 }
 
+/// The flattened configuration as Click's router prints itself (its
+/// `flatconfig` handler, and `config` under `require(compact_config)`):
+/// the requirements in one `require(...)`, every declaration, then the
+/// connections gathered into chains: a connection into port 0 continues
+/// with a connection out of that element's same port (one into port 0
+/// first), and whatever is left, cycles included, starts chains of its
+/// own.
+pub fn unparse(graph: &Graph) -> String {
+    let mut out = String::new();
+    if !graph.requirements.is_empty() {
+        let _ = write!(out, "require({});\n\n", graph.requirements.join(", "));
+    }
+    for e in &graph.elements {
+        let _ = write!(out, "{} :: {}", e.name, e.class);
+        if !e.config.text.is_empty() {
+            let _ = write!(out, "({})", e.config.text);
+        }
+        out.push_str(";\n");
+    }
+    if !graph.elements.is_empty() {
+        out.push('\n');
+    }
+    let conns = &graph.connections;
+    let n = conns.len();
+    let mut next = vec![None; n];
+    let mut starts = vec![true; n];
+    for (c, conn) in conns.iter().enumerate() {
+        if conn.to.port != 0 {
+            continue;
+        }
+        let continuing = |d: &usize| *d != c && conns[*d].from == conn.to;
+        let found = (0..n)
+            .filter(continuing)
+            .find(|&d| conns[d].to.port == 0)
+            .or_else(|| (0..n).rev().find(continuing));
+        if let Some(d) = found {
+            next[c] = Some(d);
+            starts[d] = false;
+        }
+    }
+    let name = |i: usize| graph.elements[i].name.as_str();
+    let mut used = vec![false; n];
+    loop {
+        for c in 0..n {
+            if used[c] || !starts[c] {
+                continue;
+            }
+            let from = conns[c].from;
+            out.push_str(name(from.element));
+            if from.port != 0 {
+                let _ = write!(out, " [{}]", from.port);
+            }
+            let mut d = Some(c);
+            while let Some(i) = d.filter(|&i| !used[i]) {
+                out.push_str(if i == c { " -> " } else { "\n    -> " });
+                if conns[i].to.port != 0 {
+                    let _ = write!(out, "[{}] ", conns[i].to.port);
+                }
+                out.push_str(name(conns[i].to.element));
+                used[i] = true;
+                d = next[i];
+            }
+            out.push_str(";\n");
+        }
+        // What is left lies on cycles: each starts a chain.
+        match (0..n).find(|&c| !used[c]) {
+            Some(c) => starts[c] = true,
+            None => break,
+        }
+    }
+    out
+}
+
 /// Graphviz DOT: one record node per element with its ports as fields, one
 /// edge per connection from output port to input port.
 pub fn to_dot(graph: &Graph, title: &str, ports: Option<&[PortInfo]>) -> String {

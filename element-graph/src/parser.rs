@@ -163,6 +163,24 @@ fn connection(p: Pair<Rule>) -> Connection {
                     lists.push(vec![port]);
                 }
             }
+            Rule::lead_port | Rule::trail_port => {
+                let lead = q.as_rule() == Rule::lead_port;
+                let sp = span(&q);
+                let port = q.into_inner().next().map(ports);
+                let (input, output) = if lead { (None, port) } else { (port, None) };
+                lists.push(vec![ElementUse {
+                    input,
+                    what: ElementRef::Name {
+                        ident: Ident {
+                            name: if lead { "input" } else { "output" }.to_string(),
+                            span: sp,
+                        },
+                        config: None,
+                    },
+                    output,
+                    span: sp,
+                }]);
+            }
             Rule::arrow => {
                 let kind = if q.as_str() == "=>" {
                     ArrowKind::Multi

@@ -22,7 +22,27 @@ use crate::standard::script::Script;
 pub const DRIVERS: &[&str] = &["Script", "DriverManager"];
 
 /// Classes with no run-time part: they only inform configuration.
-pub const CONFIG_ONLY: &[&str] = &["AddressInfo"];
+pub const CONFIG_ONLY: &[&str] = &["AddressInfo", "ScheduleInfo"];
+
+/// Classes whose elements pull from their own inputs when those are pull
+/// ([`Element::pull_inputs`]: schedulers, PullSwitch, PullNull, Bypass on
+/// a pull path). The generic runner pulls through them (`nfc click`,
+/// `--plat linux`); generated pipelines have no such calls yet, so the
+/// code generator refuses a configuration where one of these has a pull
+/// input, naming the elements.
+pub const GENERIC_ONLY: &[&str] = &[
+    "BandwidthShaper",
+    "Bypass",
+    "DelayShaper",
+    "PrioSched",
+    "PullNull",
+    "PullSwitch",
+    "RoundRobinSched",
+    "Shaper",
+    "SimplePullSwitch",
+    "StrideSched",
+    "TimeSortedSched",
+];
 
 /// Classes whose elements name other elements, or are named by them
 /// (`Element::shared`, `Element::link`): a runner links these once all
@@ -41,7 +61,10 @@ pub const LINKED: &[&str] = &[
 ];
 
 /// Builds the driver script of class `class` (one of [`DRIVERS`]) named
-/// `name` from `config`; `None` for any other class.
+/// `name` from `config`; `None` for any other class. Its handlers answer
+/// through the poll loop ([`nfc_dataplane::pipeline::Scripted`]); a
+/// configuration that also puts scripts in the packet path uses
+/// [`build_script`].
 pub fn build_driver(
     class: &str,
     name: &str,
@@ -54,6 +77,30 @@ pub fn build_driver(
         }
         _ => return None,
     })
+}
+
+/// Builds a script of class `class` (one of [`DRIVERS`]) named `name`
+/// from `config` as its two halves sharing one state ([`Script::split`]):
+/// the element for the router (packet scripts, exported variables) and
+/// the driver for the poll loop. `None` for any other class.
+#[allow(clippy::type_complexity)]
+pub fn build_script(
+    class: &str,
+    name: &str,
+    config: &str,
+) -> Option<Result<(Box<dyn Element>, Box<dyn Driver>), ConfigErrors>> {
+    let script = match class {
+        "Script" => Script::configure(config),
+        "DriverManager" => DriverManager::configure(config).map(|d| d.script),
+        _ => return None,
+    };
+    Some(script.map(|s| {
+        let (element, driver) = s.named(name).split();
+        (
+            Box::new(element) as Box<dyn Element>,
+            Box::new(driver) as Box<dyn Driver>,
+        )
+    }))
 }
 
 /// The classification program of an element of class `class` configured
@@ -96,9 +143,15 @@ macro_rules! classes {
 }
 
 classes! {
+    ARPPrint => ethernet::arp_print::ARPPrint,
     ARPQuerier => ethernet::arp_querier::ARPQuerier,
     ARPResponder => ethernet::arp_responder::ARPResponder,
+    Align => standard::align::Align,
     AverageCounter => standard::average_counter::AverageCounter,
+    BandwidthRatedSplitter => standard::bandwidth_rated_splitter::BandwidthRatedSplitter,
+    BandwidthRatedUnqueue => standard::bandwidth_rated_unqueue::BandwidthRatedUnqueue,
+    BandwidthShaper => standard::bandwidth_shaper::BandwidthShaper,
+    Bypass => standard::bypass::Bypass,
     CheckICMPHeader => icmp::check_icmp_header::CheckICMPHeader,
     CheckIPHeader => ip::check_ip_header::CheckIPHeader,
     CheckIPHeader2 => ip::check_ip_header2::CheckIPHeader2,
@@ -107,8 +160,10 @@ classes! {
     CheckTCPHeader => tcpudp::check_tcp_header::CheckTCPHeader,
     CheckUDPHeader => tcpudp::check_udp_header::CheckUDPHeader,
     Classifier => standard::classifier::Classifier,
+    Clipboard => standard::clipboard::Clipboard,
     Counter => standard::counter::Counter,
     DecIPTTL => ip::dec_ip_ttl::DecIPTTL,
+    DelayShaper => standard::delay_shaper::DelayShaper,
     DirectIPLookup => ip::direct_ip_lookup::DirectIPLookup,
     Discard => standard::discard::Discard,
     DropBroadcasts => standard::drop_broadcasts::DropBroadcasts,
@@ -116,9 +171,12 @@ classes! {
     EtherMirror => ethernet::ether_mirror::EtherMirror,
     EtherRewrite => ethernet::ether_rewrite::EtherRewrite,
     FixIPSrc => ip::fix_ip_src::FixIPSrc,
+    FrontDropQueue => standard::front_drop_queue::FrontDropQueue,
+    FullNoteQueue => standard::full_note_queue::FullNoteQueue,
     GetIPAddress => ip::get_ip_address::GetIPAddress,
     HashSwitch => standard::hash_switch::HashSwitch,
     HostEtherFilter => ethernet::host_ether_filter::HostEtherFilter,
+    Hub => standard::hub::Hub,
     ICMPError => icmp::icmp_error::ICMPError,
     ICMPPingResponder => icmp::icmp_ping_responder::ICMPPingResponder,
     ICMPPingRewriter => icmp::icmp_ping_rewriter::ICMPPingRewriter,
@@ -132,45 +190,72 @@ classes! {
     IPFragmenter => ip::ip_fragmenter::IPFragmenter,
     IPGWOptions => ip::ip_gw_options::IPGWOptions,
     IPPrint => ip::ip_print::IPPrint,
+    IPReassembler => ip::ip_reassembler::IPReassembler,
     IPRewriter => tcpudp::ip_rewriter::IPRewriter,
     IPRewriterPatterns => tcpudp::ip_rewriter_patterns::IPRewriterPatterns,
     Idle => standard::idle::Idle,
     InfiniteSource => standard::infinite_source::InfiniteSource,
+    InputSwitch => standard::input_switch::InputSwitch,
     LinearIPLookup => ip::linear_ip_lookup::LinearIPLookup,
+    LinkUnqueue => standard::link_unqueue::LinkUnqueue,
     LookupIPRoute => ip::lookup_ip_route::LookupIPRoute,
+    MarkIPCE => ip::mark_ip_ce::MarkIPCE,
     MarkIPHeader => ip::mark_ip_header::MarkIPHeader,
+    MarkMACHeader => standard::mark_mac_header::MarkMACHeader,
     Meter => standard::meter::Meter,
+    MixedQueue => standard::mixed_queue::MixedQueue,
+    NotifierQueue => standard::notifier_queue::NotifierQueue,
     Null => standard::null::Null,
     Pad => standard::pad::Pad,
     Paint => standard::paint::Paint,
     PaintSwitch => standard::paint_switch::PaintSwitch,
     PaintTee => standard::paint_tee::PaintTee,
     Print => standard::print::Print,
+    PrioSched => standard::prio_sched::PrioSched,
+    PullNull => standard::pull_null::PullNull,
+    PullSwitch => standard::pull_switch::PullSwitch,
+    PushNull => standard::push_null::PushNull,
     Queue => standard::queue::Queue,
     RadixIPLookup => ip::radix_ip_lookup::RadixIPLookup,
+    RandomSample => standard::random_sample::RandomSample,
     RatedSource => standard::rated_source::RatedSource,
     RatedSplitter => standard::rated_splitter::RatedSplitter,
+    RatedUnqueue => standard::rated_unqueue::RatedUnqueue,
+    Resize => standard::resize::Resize,
     RoundRobinIPMapper => tcpudp::round_robin_ip_mapper::RoundRobinIPMapper,
+    RoundRobinSched => standard::round_robin_sched::RoundRobinSched,
     RoundRobinSwitch => standard::round_robin_switch::RoundRobinSwitch,
     SetIPAddress => ip::set_ip_address::SetIPAddress,
     SetIPChecksum => ip::set_ip_checksum::SetIPChecksum,
     SetTCPChecksum => tcpudp::set_tcp_checksum::SetTCPChecksum,
     SetTimestamp => standard::set_timestamp::SetTimestamp,
+    SetTimestampDelta => standard::set_timestamp_delta::SetTimestampDelta,
     SetUDPChecksum => tcpudp::set_udp_checksum::SetUDPChecksum,
+    SetVLANAnno => ethernet::set_vlan_anno::SetVLANAnno,
+    Shaper => standard::shaper::Shaper,
+    SimplePullSwitch => standard::simple_pull_switch::SimplePullSwitch,
     SimpleQueue => standard::simple_queue::SimpleQueue,
     StaticIPLookup => ip::static_ip_lookup::StaticIPLookup,
     StaticSwitch => standard::static_switch::StaticSwitch,
+    StoreIPAddress => ip::store_ip_address::StoreIPAddress,
+    StrideSched => standard::stride_sched::StrideSched,
     Strip => standard::strip::Strip,
+    StripIPHeader => ip::strip_ip_header::StripIPHeader,
     StripToNetworkHeader => standard::strip_to_network_header::StripToNetworkHeader,
     Switch => standard::switch::Switch,
     TCPRewriter => tcpudp::tcp_rewriter::TCPRewriter,
     Tee => standard::tee::Tee,
+    TimedSink => standard::timed_sink::TimedSink,
+    TimeSortedSched => standard::time_sorted_sched::TimeSortedSched,
     TimedSource => standard::timed_source::TimedSource,
     Truncate => standard::truncate::Truncate,
     UDPIPEncap => tcpudp::udp_ip_encap::UDPIPEncap,
     UDPRewriter => tcpudp::udp_rewriter::UDPRewriter,
     Unqueue => standard::unqueue::Unqueue,
     Unstrip => standard::unstrip::Unstrip,
+    UnstripIPHeader => ip::unstrip_ip_header::UnstripIPHeader,
+    VLANDecap => ethernet::vlan_decap::VLANDecap,
+    VLANEncap => ethernet::vlan_encap::VLANEncap,
 }
 
 #[cfg(test)]
@@ -189,6 +274,13 @@ mod tests {
     }
 
     #[test]
+    fn generic_only_classes_have_packet_code() {
+        for class in GENERIC_ONLY {
+            assert!(CLASSES.contains(class), "{class} is built by the runner");
+        }
+    }
+
+    #[test]
     fn drivers_and_config_only_classes_have_specs_and_no_packet_code() {
         for class in DRIVERS.iter().chain(CONFIG_ONLY) {
             assert!(crate::lookup(class).is_some(), "{class} has a spec");
@@ -201,5 +293,10 @@ mod tests {
         assert!(manager.is_driver());
         assert!(build_driver("Script", "s", "nonsense 1").unwrap().is_err());
         assert!(build_driver("Counter", "c", "").is_none());
+        let (_, driver) = build_script("DriverManager", "dm", "").unwrap().unwrap();
+        assert!(driver.is_driver());
+        assert_eq!(driver.name(), "dm");
+        assert!(build_script("Script", "s", "nonsense 1").unwrap().is_err());
+        assert!(build_script("Counter", "c", "").is_none());
     }
 }

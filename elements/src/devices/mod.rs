@@ -2,13 +2,15 @@
 //!
 //! nfc names devices logically (`FromDevice(eth0)`): in images `ethN` is
 //! the Nth NIC found, on linux `--dev eth0=tap3` maps a name to a host
-//! interface. FromDump and ToDump read and write pcap files on linux.
+//! interface. FromDump and ToDump read and write pcap files on linux;
+//! FromIPSummaryDump and ToIPSummaryDump read and write Click's text
+//! packet summaries ([`ip_summary_dump`]).
 //!
 //! Each device element has a configuration struct named after its class
 //! (what `nfc check` builds) and, for FromDevice and ToDevice, a runtime
 //! type generic over the platform's driver ([`from_device::FromDeviceOn`],
 //! [`to_device::ToDeviceOn`], over any
-//! [`NetDevice`](nfc_dataplane::device::NetDevice)). FromDump and ToDump
+//! [`NetDevice`](nfc_dataplane::device::NetDevice)). The file elements
 //! need files, so their runtime lives in the linux platform.
 
 use alloc::format;
@@ -22,9 +24,12 @@ use crate::ElementSpec;
 pub(crate) mod fake;
 pub mod from_device;
 pub mod from_dump;
+pub mod from_ip_summary_dump;
+pub mod ip_summary_dump;
 pub mod poll_device;
 pub mod to_device;
 pub mod to_dump;
+pub mod to_ip_summary_dump;
 
 /// The specs of this group's elements.
 pub const SPECS: &[&ElementSpec] = &[
@@ -33,6 +38,8 @@ pub const SPECS: &[&ElementSpec] = &[
     &to_device::SPEC,
     &from_dump::SPEC,
     &to_dump::SPEC,
+    &from_ip_summary_dump::SPEC,
+    &to_ip_summary_dump::SPEC,
 ];
 
 /// What a platform gives its device elements: the device a

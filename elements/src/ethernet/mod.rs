@@ -8,6 +8,7 @@ use nfc_dataplane::parse::ParseError;
 
 use crate::ElementSpec;
 
+pub mod arp_print;
 pub mod arp_querier;
 pub mod arp_responder;
 mod arp_table;
@@ -16,6 +17,9 @@ pub mod ether_mirror;
 pub mod ether_rewrite;
 pub mod headers;
 pub mod host_ether_filter;
+pub mod set_vlan_anno;
+pub mod vlan_decap;
+pub mod vlan_encap;
 
 /// The specs of this group's elements.
 pub const SPECS: &[&ElementSpec] = &[
@@ -25,6 +29,10 @@ pub const SPECS: &[&ElementSpec] = &[
     &host_ether_filter::SPEC,
     &arp_responder::SPEC,
     &arp_querier::SPEC,
+    &arp_print::SPEC,
+    &vlan_decap::SPEC,
+    &vlan_encap::SPEC,
+    &set_vlan_anno::SPEC,
 ];
 
 /// Parses a write handler's value with `parse`, trimmed, turning a parse

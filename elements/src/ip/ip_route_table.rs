@@ -693,28 +693,43 @@ impl<L: Lpm> RouteTable<L> {
         Ok(())
     }
 
-    /// Click's IPRouteTable read handlers: `table`, and `lookup ADDR` (the
-    /// parameter after a space), which answers `OUTPUT [GATEWAY]`, or `-1`
-    /// for no route.
+    /// Click's IPRouteTable read handlers without a parameter: `table`
+    /// (`lookup` needs an address: see [`RouteTable::read_handler_with`]).
     pub fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
-        let (name, param) = name.split_once(' ').unwrap_or((name, ""));
         match name {
             "table" => Ok(self.table()),
-            "lookup" => {
-                let addr = parse::ipv4(param.trim())
-                    .map_err(|_| HandlerError::Invalid("expected IP address".into()))?;
-                Ok(match self.lookup(addr) {
-                    Some(Route {
-                        gateway: Some(g),
-                        output,
-                        ..
-                    }) => format!("{output} {g}"),
-                    Some(r) => r.output.to_string(),
-                    None => "-1".into(),
-                })
-            }
+            "lookup" => self.lookup_handler(""),
             _ => Err(HandlerError::NoSuchHandler),
         }
+    }
+
+    /// Click's IPRouteTable read handler with a parameter: `lookup ADDR`;
+    /// the others take none.
+    pub fn read_handler_with(&self, name: &str, param: &str) -> Result<String, HandlerError> {
+        match name {
+            "lookup" => self.lookup_handler(param),
+            _ if param.trim().is_empty() => self.read_handler(name),
+            "table" => Err(HandlerError::Invalid(format!(
+                "read handler '{name}' does not take parameters"
+            ))),
+            _ => Err(HandlerError::NoSuchHandler),
+        }
+    }
+
+    /// Click's `lookup ADDR`: the route's `OUTPUT [GATEWAY]`, or `-1` when
+    /// no route matches.
+    fn lookup_handler(&self, param: &str) -> Result<String, HandlerError> {
+        let addr = parse::ipv4(uncomment(param).trim())
+            .map_err(|_| HandlerError::Invalid(format!("expected IP address, not '{param}'")))?;
+        Ok(match self.lookup(addr) {
+            Some(Route {
+                gateway: Some(g),
+                output,
+                ..
+            }) => format!("{output} {g}"),
+            Some(r) => r.output.to_string(),
+            None => "-1".into(),
+        })
     }
 
     /// Click's IPRouteTable write handlers: `add`, `set`, `remove`, `ctrl`
@@ -752,6 +767,14 @@ macro_rules! route_table_element {
             name: &str,
         ) -> Result<alloc::string::String, nfc_dataplane::element::HandlerError> {
             self.table.read_handler(name)
+        }
+
+        fn read_handler_with(
+            &mut self,
+            name: &str,
+            param: &str,
+        ) -> Result<alloc::string::String, nfc_dataplane::element::HandlerError> {
+            self.table.read_handler_with(name, param)
         }
     };
     (static $name:ident) => {
@@ -830,7 +853,7 @@ pub(crate) mod testing {
             assert_eq!(s.dst_ip, Ipv4Addr::new(10, 0, 0, 254), "gateway annotation");
         }
         assert_eq!(on_port(&sent, 2).len(), 8);
-        assert_eq!(e.read_handler("lookup 10.0.0.9"), Ok("1".into()));
+        assert_eq!(e.read_handler_with("lookup", "10.0.0.9"), Ok("1".into()));
         assert!(e
             .read_handler("table")
             .unwrap()
@@ -838,9 +861,9 @@ pub(crate) mod testing {
         let add = e.write_handler("add", "8.8.0.0/16 0");
         if dynamic {
             add.unwrap();
-            assert_eq!(e.read_handler("lookup 8.8.8.8"), Ok("0".into()));
+            assert_eq!(e.read_handler_with("lookup", "8.8.8.8"), Ok("0".into()));
             e.write_handler("flush", "").unwrap();
-            assert_eq!(e.read_handler("lookup 8.8.8.8"), Ok("-1".into()));
+            assert_eq!(e.read_handler_with("lookup", "8.8.8.8"), Ok("-1".into()));
             let mut p = packet(2, pool);
             assert_eq!(
                 e.process(&harness::cx(pool), 0, &mut p),
@@ -930,9 +953,34 @@ mod tests {
             "18.26.4.24/32\t\t-\t\t0\n18.26.4.0/24\t\t-\t\t1\n0.0.0.0/0\t\t18.26.4.1\t2\n18.26.0.0/16\t\t-\t\t4\n"
         );
         // Handlers.
-        assert_eq!(t.read_handler("lookup 1.2.3.4"), Ok("2 18.26.4.1".into()));
-        assert_eq!(t.read_handler("lookup 18.26.4.24"), Ok("0".into()));
-        assert!(t.read_handler("lookup").is_err());
+        assert_eq!(
+            t.read_handler_with("lookup", "1.2.3.4"),
+            Ok("2 18.26.4.1".into())
+        );
+        assert_eq!(
+            t.read_handler_with("lookup", " 18.26.4.24 // a host\n"),
+            Ok("0".into())
+        );
+        assert_eq!(
+            t.read_handler("lookup"),
+            Err(HandlerError::Invalid("expected IP address, not ''".into()))
+        );
+        assert_eq!(
+            t.read_handler_with("lookup", "18.26.4"),
+            Err(HandlerError::Invalid(
+                "expected IP address, not '18.26.4'".into()
+            ))
+        );
+        assert_eq!(
+            t.read_handler("lookup 1.2.3.4"),
+            Err(HandlerError::NoSuchHandler)
+        );
+        assert_eq!(t.read_handler_with("table", ""), Ok(t.table()));
+        assert!(t.read_handler_with("table", "x").is_err());
+        assert_eq!(
+            t.read_handler_with("nope", "x"),
+            Err(HandlerError::NoSuchHandler)
+        );
         let e = t.write_handler("add", "18.26.4.0/24 5").unwrap_err();
         assert_eq!(
             e,

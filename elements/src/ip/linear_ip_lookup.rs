@@ -18,8 +18,9 @@
 //! - `table` (read) — the routes, one a line: prefix, gateway (`-` for
 //!   none), output.
 //! - `lookup` (read with parameter ADDR) — the output and gateway for
-//!   ADDR, `-1` when no route matches. nfc's handler call for a parameter
-//!   is `lookup ADDR` (name, space, parameter).
+//!   ADDR (`OUTPUT GATEWAY`, or `OUTPUT` for a route without one), `-1`
+//!   when no route matches: `read rt.lookup 10.0.0.1` in a Script,
+//!   `READ rt.lookup 10.0.0.1` on a ControlSocket.
 //! - `add`, `set` (write) — add a route `ADDR/MASK [GATEWAY] OUTPUT`; `add`
 //!   fails if a route for that prefix exists, `set` replaces it.
 //! - `remove` (write) — remove the route for `ADDR/MASK [GATEWAY OUTPUT]`

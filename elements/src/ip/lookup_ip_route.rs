@@ -18,7 +18,8 @@
 //! - `table` (read) — the routes, one a line: prefix, gateway (`-` for
 //!   none), output.
 //! - `lookup` (read with parameter ADDR) — the output and gateway for
-//!   ADDR, `-1` when no route matches (called as `lookup ADDR`).
+//!   ADDR (`OUTPUT GATEWAY`, or `OUTPUT` for a route without one), `-1`
+//!   when no route matches: `read rt.lookup 10.0.0.1` in a Script.
 //!
 //! ## Examples
 //! ```click
@@ -69,7 +70,7 @@ mod tests {
             (sent[0].port, sent[0].dst_ip),
             (1, Ipv4Addr::new(10, 0, 0, 254))
         );
-        assert_eq!(r.read_handler("lookup 10.0.0.7"), Ok("0".into()));
+        assert_eq!(r.read_handler_with("lookup", "10.0.0.7"), Ok("0".into()));
         assert_eq!(
             r.write_handler("add", "1.0.0.0/8 0"),
             Err(HandlerError::NoSuchHandler)

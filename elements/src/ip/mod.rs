@@ -29,12 +29,16 @@ pub mod ip_reassembler;
 pub mod ip_route_table;
 pub mod linear_ip_lookup;
 pub mod lookup_ip_route;
+pub mod mark_ip_ce;
 pub mod mark_ip_header;
 pub mod names;
 pub mod radix_ip_lookup;
 pub mod set_ip_address;
 pub mod set_ip_checksum;
 pub mod static_ip_lookup;
+pub mod store_ip_address;
+pub mod strip_ip_header;
+pub mod unstrip_ip_header;
 
 /// The specs of this group's elements.
 pub const SPECS: &[&ElementSpec] = &[
@@ -50,6 +54,10 @@ pub const SPECS: &[&ElementSpec] = &[
     &fix_ip_src::SPEC,
     &get_ip_address::SPEC,
     &set_ip_address::SPEC,
+    &store_ip_address::SPEC,
+    &mark_ip_ce::SPEC,
+    &strip_ip_header::SPEC,
+    &unstrip_ip_header::SPEC,
     &ip_fragmenter::SPEC,
     &ip_reassembler::SPEC,
     &radix_ip_lookup::SPEC,

@@ -229,7 +229,7 @@ impl Session {
                 } else if cmd.starts_with('W') || cmd.starts_with('S') {
                     self.write(words[1], &args(2), pipeline, stop);
                 } else {
-                    self.read(words[1], pipeline);
+                    self.read(words[1], &args(2), pipeline);
                 }
                 Some(0)
             }
@@ -254,7 +254,7 @@ impl Session {
                 }
                 let data = String::from_utf8_lossy(&rest[..len]).into_owned();
                 if cmd.starts_with('R') {
-                    self.read(words[1], pipeline);
+                    self.read(words[1], &data, pipeline);
                 } else {
                     self.write(words[1], &data, pipeline, stop);
                 }
@@ -275,7 +275,7 @@ impl Session {
                 };
                 let data = String::from_utf8_lossy(data).into_owned();
                 if cmd.starts_with('R') {
-                    self.read(words[1], pipeline);
+                    self.read(words[1], &data, pipeline);
                 } else {
                     self.write(words[1], &data, pipeline, stop);
                 }
@@ -370,8 +370,8 @@ impl Session {
         }
     }
 
-    fn read(&mut self, full: &str, pipeline: &dyn Pipeline) {
-        match read_handler(pipeline, full) {
+    fn read(&mut self, full: &str, param: &str, pipeline: &mut dyn Pipeline) {
+        match call_read(pipeline, full, param, true) {
             Ok(data) => {
                 self.reply(code::OK, &format!("Read handler '{full}' OK"));
                 self.data(data.as_bytes());
@@ -495,27 +495,67 @@ pub enum ReadError {
     Failed(String),
 }
 
+/// What a read handler name leads to: a value known at once (global and
+/// generic handlers), or an element's handler to call.
+enum Found {
+    Value(Result<String, HandlerError>),
+    Call(String, String),
+}
+
+/// Resolves read handler `full`; `public` hides private handlers (a
+/// script's `cat`), as Click hides them from control sockets.
+fn find_read(pipeline: &dyn Pipeline, full: &str, public: bool) -> Result<Found, ReadError> {
+    Ok(
+        match resolve(full, pipeline).map_err(ReadError::NoElement)? {
+            Target::Global(h) => Found::Value(global_read(&h, pipeline)),
+            Target::Element(name, class, h) => match h.as_str() {
+                "name" => Found::Value(Ok(name)),
+                "class" => Found::Value(Ok(class)),
+                "handlers" => Found::Value(Ok(handler_list(pipeline, &class))),
+                _ if public && private(pipeline, &class, &h) => return Err(ReadError::NoHandler),
+                _ if spec_access(pipeline, &class, &h) == Some((false, true)) => {
+                    return Err(ReadError::WriteOnly)
+                }
+                _ => Found::Call(name, h),
+            },
+        },
+    )
+}
+
+fn read_error(e: HandlerError) -> ReadError {
+    match e {
+        HandlerError::NoSuchHandler => ReadError::NoHandler,
+        HandlerError::Invalid(why) => ReadError::Failed(why),
+    }
+}
+
 /// Reads handler `full` of `pipeline` as a ControlSocket `READ` does:
 /// `element.handler`, `N.handler` (the Nth element, from 1) or a global
 /// handler (`version`, `list`, `classes`); every element also has `name`,
-/// `class` and `handlers`.
+/// `class` and `handlers`. Private handlers are hidden.
 pub fn read_handler(pipeline: &dyn Pipeline, full: &str) -> Result<String, ReadError> {
-    let result = match resolve(full, pipeline).map_err(ReadError::NoElement)? {
-        Target::Global(h) => global_read(&h, pipeline),
-        Target::Element(name, class, h) => match h.as_str() {
-            "name" => Ok(name),
-            "class" => Ok(class),
-            "handlers" => Ok(handler_list(pipeline, &class)),
-            _ if spec_access(pipeline, &class, &h) == Some((false, true)) => {
-                return Err(ReadError::WriteOnly)
-            }
-            _ => pipeline.read(&name, &h),
-        },
-    };
-    result.map_err(|e| match e {
-        HandlerError::NoSuchHandler => ReadError::NoHandler,
-        HandlerError::Invalid(why) => ReadError::Failed(why),
-    })
+    match find_read(pipeline, full, true)? {
+        Found::Value(v) => v,
+        Found::Call(name, h) => pipeline.read(&name, &h),
+    }
+    .map_err(read_error)
+}
+
+/// [`read_handler`] with a parameter (`READ s.add 1 1`), as a call that
+/// may change state ([`Pipeline::call_read`]: a script's `run`);
+/// `public` hides private handlers, as for a control socket (a script
+/// calls them).
+pub fn call_read(
+    pipeline: &mut dyn Pipeline,
+    full: &str,
+    param: &str,
+    public: bool,
+) -> Result<String, ReadError> {
+    match find_read(pipeline, full, public)? {
+        Found::Value(v) => v,
+        Found::Call(name, h) => pipeline.call_read(&name, &h, param),
+    }
+    .map_err(read_error)
 }
 
 /// What handler name `full` refers to; `Err(element)` when it names an
@@ -582,19 +622,33 @@ fn spec_access(pipeline: &dyn Pipeline, class: &str, handler: &str) -> Option<(b
     handlers.iter().find_map(|h| {
         let (name, access) = h.split_once(' ')?;
         (name == handler).then_some(match access {
-            "(read)" => (true, false),
+            "(read)" | "(private)" => (true, false),
             "(write)" => (false, true),
             _ => (true, true),
         })
     })
 }
 
-/// Click's `handlers` handler: one `name<TAB>flags` line per handler.
+/// Whether class `class` marks handler `handler` private (`cat
+/// (private)` in its spec): hidden from control sockets, as in Click.
+fn private(pipeline: &dyn Pipeline, class: &str, handler: &str) -> bool {
+    pipeline.class_handlers(class).is_some_and(|handlers| {
+        handlers
+            .iter()
+            .any(|h| h.split_once(' ') == Some((handler, "(private)")))
+    })
+}
+
+/// Click's `handlers` handler: one `name<TAB>flags` line per handler
+/// (private ones left out).
 fn handler_list(pipeline: &dyn Pipeline, class: &str) -> String {
     let mut out = String::from("name\tr\nclass\tr\nhandlers\tr\n");
     if let Some(handlers) = pipeline.class_handlers(class) {
         for h in handlers {
             if let Some((name, access)) = h.split_once(' ') {
+                if access == "(private)" {
+                    continue;
+                }
                 let flags = match access {
                     "(read)" => "r",
                     "(write)" => "w",

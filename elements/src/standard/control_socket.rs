@@ -13,7 +13,8 @@
 //!
 //! ## Keywords
 //! - `TYPE` — `TCP` or `UNIX` (any case); mandatory.
-//! - `PORT` *0–65535* — the TCP port (TCP only).
+//! - `PORT` *0–65535* — the TCP port (TCP only). `PORT+` takes the first
+//!   free port from PORT up.
 //! - `FILENAME` *string* — the socket path (UNIX only).
 //! - `READONLY` *boolean* — refuse write handlers; default false.
 //! - `PROXY` *element name* — forward handler calls to that element.
@@ -24,7 +25,7 @@
 //! - `RETRY_WARNINGS` *boolean* — warn on each retry; default true.
 //!
 //! ## Handlers
-//! None.
+//! - `port` (read) — the TCP port it listens on (TCP only).
 //!
 //! ## Examples
 //! ```click
@@ -69,6 +70,8 @@ pub struct ControlSocket {
     pub retries: u32,
     /// Warn on each retry.
     pub retry_warnings: bool,
+    /// `PORT+`: take the first free port from the TCP port up.
+    pub scan: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -106,6 +109,7 @@ impl ControlSocket {
         let retry_warnings = args.read("RETRY_WARNINGS", parse::boolean).unwrap_or(true);
         let target_span = args.span_of("FILENAME").or_else(|| args.span_of("PORT"));
         let mut endpoint = Endpoint::Tcp(0);
+        let mut scan = false;
         match (kind, target) {
             (Some(_), None) => {
                 let span = args.span_of("TYPE");
@@ -114,8 +118,11 @@ impl ControlSocket {
                         .with_hint("for example `ControlSocket(TCP, 7777)`"),
                 );
             }
-            (Some(Kind::Tcp), Some(t)) => match parse::unsigned::<u16>(&t) {
-                Ok(p) => endpoint = Endpoint::Tcp(p),
+            (Some(Kind::Tcp), Some(t)) => match parse::unsigned::<u16>(t.trim_end_matches('+')) {
+                Ok(p) => {
+                    endpoint = Endpoint::Tcp(p);
+                    scan = t.ends_with('+');
+                }
                 Err(e) => args.error(ConfigError {
                     span: target_span,
                     message: format!("PORT: {}", e.message),
@@ -147,6 +154,7 @@ impl ControlSocket {
             localhost,
             retries,
             retry_warnings,
+            scan,
         })
     }
 }
@@ -168,7 +176,7 @@ pub const SPEC: ElementSpec = ElementSpec {
         "RETRIES",
         "RETRY_WARNINGS",
     ],
-    handlers: &[],
+    handlers: &["port (read)"],
     summary: "opens control sockets for other programs",
     source: include_str!("control_socket.rs"),
     check: |c| ControlSocket::configure(c).map(|_| Ports::DECLARED),
@@ -187,6 +195,10 @@ mod tests {
         let c = ControlSocket::configure("unix, /tmp/nfc.sock, READONLY true").unwrap();
         assert_eq!(c.endpoint, Endpoint::Unix("/tmp/nfc.sock".into()));
         assert!(c.read_only);
+        assert!(!c.scan);
+        let c = ControlSocket::configure("tcp, 41930+").unwrap();
+        assert_eq!(c.endpoint, Endpoint::Tcp(41930));
+        assert!(c.scan, "PORT+ scans from PORT up");
         let c = ControlSocket::configure("UNIX, FILENAME \"/tmp/a b\"").unwrap();
         assert_eq!(c.endpoint, Endpoint::Unix("/tmp/a b".into()));
     }

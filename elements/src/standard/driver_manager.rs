@@ -36,8 +36,9 @@
 //! - Those of Script (`step` and `goto` are not there yet; which
 //!   functions and handlers exist).
 
+use alloc::string::String;
 use nfc_dataplane::args::ConfigErrors;
-use nfc_dataplane::element::Context;
+use nfc_dataplane::element::{Context, HandlerError};
 use nfc_dataplane::pipeline::{Driver, DriverEvent, DriverStep, Pipeline};
 
 use super::script::{parse_script, Script};
@@ -80,6 +81,34 @@ impl Driver for DriverManager {
     ) -> DriverStep {
         self.script.step(pipeline, cx, event)
     }
+
+    fn next_event(&self) -> Option<u64> {
+        self.script.next_event()
+    }
+
+    fn name(&self) -> &str {
+        self.script.name()
+    }
+
+    fn read_handler(
+        &mut self,
+        handler: &str,
+        param: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<String, HandlerError> {
+        self.script.read_handler(handler, param, pipeline, cx)
+    }
+
+    fn write_handler(
+        &mut self,
+        handler: &str,
+        value: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<(), HandlerError> {
+        self.script.write_handler(handler, value, pipeline, cx)
+    }
 }
 
 /// DriverManager's spec.
@@ -89,7 +118,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     processing: "ah/ah",
     flow_code: "x/x",
     keywords: &[],
-    handlers: &["step (write)", "goto (write)"],
+    handlers: super::script::HANDLERS,
     summary: "a Script that manages driver stop events",
     source: include_str!("driver_manager.rs"),
     check: |c| DriverManager::configure(c).map(|_| Ports::DECLARED),

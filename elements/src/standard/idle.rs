@@ -9,6 +9,9 @@
 //! A placeholder that has nothing to say: packets pushed into it are
 //! dropped, pulls from it return nothing, and it never pushes a packet out.
 //! Use it to close off an input or output port that must be connected.
+//! As an empty notifier it is never active: an element pulling from it
+//! (directly or through elements that are not notifiers) learns that no
+//! packet will come from there.
 //!
 //! ## Keywords
 //! None; Idle takes no arguments.
@@ -48,6 +51,11 @@ impl Element for Idle {
     #[inline]
     fn process(&mut self, _cx: &Context, _input: usize, _p: &mut Packet) -> Out {
         Out::Drop
+    }
+
+    /// Click's Idle is an empty notifier that is never active.
+    fn empty_signal(&self) -> Option<bool> {
+        Some(false)
     }
 }
 
@@ -89,6 +97,7 @@ mod tests {
         assert_eq!(pool.available(), pool.capacity());
         assert!(crate::harness::pull(&mut Idle, &cx, 0, 32).is_empty());
         assert!(!Idle.has_task());
+        assert_eq!(Idle.empty_signal(), Some(false), "never active");
     }
 
     #[test]

@@ -13,14 +13,20 @@
 //! timestamp annotation is set to the time it was made. Handy for tests
 //! and benchmarks.
 //!
+//! When pulled, it is an empty notifier: active at first, off after a pull
+//! finds it inactive or at LIMIT, on again when a handler write leaves it
+//! active and under LIMIT. The `scheduled` handler of the element pulling
+//! from it reads the signal.
+//!
 //! ## Keywords
 //! - `DATA` *data* — packet contents (`\<0800…>`, quoted strings); default:
 //!   Click's 69 bytes of filler text.
 //! - `LIMIT` *integer* — packets to send; default -1 (no limit).
 //! - `BURST` *integer ≥ 1* — packets per task run; default 1.
 //! - `ACTIVE` *boolean* — whether packets are sent; default true.
-//! - `DATASIZE` *integer* — pad (by repeating DATA) or cut DATA to this
-//!   many bytes; default -1 (use DATA as is).
+//! - `LENGTH` *integer* — pad (by repeating DATA) or cut DATA to this
+//!   many bytes; default -1 (use DATA as is). `DATASIZE` is the same
+//!   (Click's deprecated name).
 //! - `STOP` *boolean* — stop the router after LIMIT packets; default false.
 //! - `END_CALL` *handler [value]* — write handler called after LIMIT packets.
 //!
@@ -218,13 +224,19 @@ impl Source {
     }
 
     /// What a task run that may send nothing returns: once LIMIT packets
-    /// are out, Stop with STOP (every time), and END_CALL made once.
+    /// are out, Stop with STOP, or END_CALL made — once, as Click's
+    /// source asks the driver to stop once (a second request would end a
+    /// driver script's next wait early); `reset` re-arms it.
     pub(crate) fn task_end(&mut self) -> TaskResult {
         if !self.active || !self.at_limit() {
             return TaskResult::Idle;
         }
         if self.stop {
-            return TaskResult::Stop;
+            return if core::mem::replace(&mut self.ended, true) {
+                TaskResult::Idle
+            } else {
+                TaskResult::Stop
+            };
         }
         self.end(None);
         TaskResult::Idle
@@ -316,6 +328,8 @@ pub struct InfiniteSource {
     pub source: Source,
     /// Packets per task run (at least 1).
     pub burst: u32,
+    /// Click's empty notifier, for the pull path.
+    empty_note: bool,
 }
 
 impl InfiniteSource {
@@ -326,7 +340,12 @@ impl InfiniteSource {
         let limit = args.read_p("LIMIT", parse::integer::<i64>).unwrap_or(-1);
         let burst = args.read_p("BURST", parse::integer::<i64>).unwrap_or(1);
         let active = args.read_p("ACTIVE", parse::boolean).unwrap_or(true);
-        let datasize = args.read("DATASIZE", parse::integer::<i64>).unwrap_or(-1);
+        // LENGTH is Click's name, DATASIZE its deprecated one.
+        let length = args.read("LENGTH", parse::integer::<i64>);
+        let datasize = args
+            .read("DATASIZE", parse::integer::<i64>)
+            .or(length)
+            .unwrap_or(-1);
         let stop = args.read("STOP", parse::boolean).unwrap_or(false);
         let end_call = args.read("END_CALL", parse::any);
         let burst = match u32::try_from(burst) {
@@ -339,7 +358,11 @@ impl InfiniteSource {
         };
         let source = Source::new(&mut args, data, limit, active, datasize, stop, end_call);
         args.complete()?;
-        Ok(InfiniteSource { source, burst })
+        Ok(InfiniteSource {
+            source,
+            burst,
+            empty_note: true,
+        })
     }
 }
 
@@ -358,8 +381,24 @@ impl Element for InfiniteSource {
         self.source.emit_to(cx, n, out)
     }
 
+    /// A pull that finds the source inactive or at LIMIT before `max`
+    /// packets are out turns the empty notifier off (Click's pull of one
+    /// packet too many).
     fn pull(&mut self, cx: &Context, _output: usize, max: usize, out: &mut Batch) {
+        let before = out.len();
         self.source.pull(cx, max, out);
+        if out.len() - before < max && self.source.allowed(1) == 0 {
+            self.empty_note = false;
+        }
+    }
+
+    fn empty_signal(&self) -> Option<bool> {
+        Some(self.empty_note)
+    }
+
+    /// Sleeps while every queue downstream is full, as Click's does.
+    fn waits_for_room(&self) -> bool {
+        true
     }
 
     fn take_call(&mut self) -> Option<(String, String)> {
@@ -385,6 +424,11 @@ impl Element for InfiniteSource {
             },
             _ => self.source.write_handler(name, value)?,
         }
+        // Click wakes the notifier after any setting changes, when the
+        // source may send again.
+        if self.source.allowed(1) > 0 {
+            self.empty_note = true;
+        }
         Ok(())
     }
 }
@@ -396,7 +440,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     processing: "a/a",
     flow_code: "x/x",
     keywords: &[
-        "DATA", "LIMIT", "BURST", "ACTIVE", "DATASIZE", "STOP", "END_CALL",
+        "DATA", "LIMIT", "BURST", "ACTIVE", "LENGTH", "DATASIZE", "STOP", "END_CALL",
     ],
     handlers: &[
         "count (read)",
@@ -479,6 +523,7 @@ mod tests {
         assert_eq!(run(&mut s, &cx).1.len(), 2);
         assert_eq!(run(&mut s, &cx).1.len(), 1, "the last one, up to LIMIT");
         assert_eq!(run(&mut s, &cx), (TaskResult::Stop, Vec::new()));
+        assert_eq!(run(&mut s, &cx), (TaskResult::Idle, Vec::new()), "once");
         assert_eq!(s.read_handler("count"), Ok("5".into()));
         assert_eq!(s.take_call(), None, "STOP stops through the task result");
         s.write_handler("reset", "").unwrap();
@@ -517,6 +562,32 @@ mod tests {
         assert_eq!(s.take_call(), Some((STOP_HANDLER.into(), String::new())));
         assert!(harness::pull(&mut s, &cx, 0, 10).is_empty());
         assert_eq!(s.take_call(), None);
+    }
+
+    #[test]
+    fn pulled_empty_notifier() {
+        let mut s = InfiniteSource::configure("LIMIT 4").unwrap();
+        let cx = harness::cx(harness::pool());
+        assert_eq!(s.empty_signal(), Some(true), "active at first");
+        assert_eq!(harness::pull(&mut s, &cx, 0, 4).len(), 4);
+        assert_eq!(s.empty_signal(), Some(true), "no pull failed yet");
+        assert!(harness::pull(&mut s, &cx, 0, 4).is_empty());
+        assert_eq!(s.empty_signal(), Some(false), "off at LIMIT");
+        s.write_handler("burst", "2").unwrap();
+        assert_eq!(s.empty_signal(), Some(false), "still at LIMIT");
+        s.write_handler("limit", "6").unwrap();
+        assert_eq!(s.empty_signal(), Some(true), "under LIMIT again");
+        assert_eq!(harness::pull(&mut s, &cx, 0, 5).len(), 2);
+        assert_eq!(s.empty_signal(), Some(false), "ran out within the pull");
+        s.write_handler("active", "false").unwrap();
+        s.write_handler("reset", "").unwrap();
+        assert_eq!(s.empty_signal(), Some(false), "inactive: no wake");
+        s.write_handler("active", "true").unwrap();
+        assert_eq!(s.empty_signal(), Some(true));
+        assert!(harness::pull(&mut s, &cx, 0, 3).len() == 3);
+        s.write_handler("active", "false").unwrap();
+        assert!(harness::pull(&mut s, &cx, 0, 3).is_empty());
+        assert_eq!(s.empty_signal(), Some(false), "pulled while inactive");
     }
 
     #[test]

@@ -13,20 +13,35 @@ use nfc_dataplane::args::{Arg, ConfigError};
 use crate::ElementSpec;
 
 pub mod address_info;
+pub mod align;
 pub mod average_counter;
+pub mod bandwidth_rated_splitter;
+pub mod bandwidth_rated_unqueue;
+pub mod bandwidth_shaper;
+pub mod bypass;
 pub mod check_paint;
 pub mod classifier;
 mod classifier_program;
+pub mod clipboard;
 pub mod control_protocol;
 pub mod control_socket;
 pub mod counter;
+pub mod delay_shaper;
 pub mod discard;
 pub mod driver_manager;
 pub mod drop_broadcasts;
+pub mod front_drop_queue;
+pub mod full_note_queue;
 pub mod hash_switch;
+pub mod hub;
 pub mod idle;
 pub mod infinite_source;
+pub mod input_switch;
+pub mod link_unqueue;
+pub mod mark_mac_header;
 pub mod meter;
+pub mod mixed_queue;
+pub mod notifier_queue;
 pub mod null;
 pub mod pad;
 pub mod paint;
@@ -34,20 +49,35 @@ pub mod paint_switch;
 pub mod paint_tee;
 pub mod print;
 pub mod prio_sched;
+pub mod pull_null;
+pub mod pull_switch;
+#[cfg(test)]
+mod pull_testing;
+pub mod push_null;
 pub mod queue;
+pub mod random_sample;
 pub mod rated_source;
 pub mod rated_splitter;
+pub mod rated_unqueue;
+pub mod resize;
 pub mod round_robin_sched;
 pub mod round_robin_switch;
+pub mod schedule_info;
 pub mod script;
 mod script_runner;
 pub mod set_timestamp;
+pub mod set_timestamp_delta;
+pub mod shaper;
+pub mod simple_pull_switch;
 pub mod simple_queue;
 pub mod static_switch;
+pub mod stride_sched;
 pub mod strip;
 pub mod strip_to_network_header;
 pub mod switch;
 pub mod tee;
+pub mod time_sorted_sched;
+pub mod timed_sink;
 pub mod timed_source;
 pub mod truncate;
 pub mod unqueue;
@@ -82,16 +112,44 @@ pub const SPECS: &[&ElementSpec] = &[
     &round_robin_sched::SPEC,
     &prio_sched::SPEC,
     &rated_splitter::SPEC,
+    &bandwidth_rated_splitter::SPEC,
+    &rated_unqueue::SPEC,
+    &bandwidth_rated_unqueue::SPEC,
     &meter::SPEC,
     &truncate::SPEC,
+    &resize::SPEC,
+    &clipboard::SPEC,
+    &align::SPEC,
+    &mark_mac_header::SPEC,
+    &random_sample::SPEC,
     &pad::SPEC,
     &set_timestamp::SPEC,
+    &set_timestamp_delta::SPEC,
+    &link_unqueue::SPEC,
+    &delay_shaper::SPEC,
+    &shaper::SPEC,
+    &bandwidth_shaper::SPEC,
+    &timed_sink::SPEC,
     &print::SPEC,
     &null::SPEC,
     &address_info::SPEC,
     &script::SPEC,
     &driver_manager::SPEC,
     &control_socket::SPEC,
+    &full_note_queue::SPEC,
+    &notifier_queue::SPEC,
+    &front_drop_queue::SPEC,
+    &mixed_queue::SPEC,
+    &stride_sched::SPEC,
+    &time_sorted_sched::SPEC,
+    &pull_switch::SPEC,
+    &simple_pull_switch::SPEC,
+    &input_switch::SPEC,
+    &bypass::SPEC,
+    &hub::SPEC,
+    &push_null::SPEC,
+    &pull_null::SPEC,
+    &schedule_info::SPEC,
 ];
 
 /// A configuration error with a span and no hint.
@@ -271,7 +329,8 @@ mod spec_tests {
                 assert!(
                     h.ends_with(" (read)")
                         || h.ends_with(" (write)")
-                        || h.ends_with(" (read/write)"),
+                        || h.ends_with(" (read/write)")
+                        || h.ends_with(" (private)"),
                     "{}: bad handler {h}",
                     s.class
                 );

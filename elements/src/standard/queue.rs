@@ -23,6 +23,8 @@
 //! - `highwater_length` (read) — the most packets the queue has held.
 //! - `drops` (read) — packets dropped because the queue was full.
 //! - `capacity` (read/write) — the capacity.
+//! - `config` (read) — the configuration (`CAPACITY n` once `capacity`
+//!   was written).
 //! - `reset_counts` (write) — zero `drops` and `highwater_length`.
 //! - `reset` (write) — drop every queued packet.
 //!
@@ -32,17 +34,80 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - nfc has no notifiers: pullers poll, so Queue works exactly as
-//!   SimpleQueue does (the same code).
+//! - Pullers poll rather than sleep on the empty notifier (which answers
+//!   their `scheduled` handler: active while the queue holds packets;
+//!   Click's stays active for a few failed pulls more); the full
+//!   notifier is kept: sources that wait for room (InfiniteSource,
+//!   RatedSource) sleep while every Queue they feed is full.
 //! - Click prints "overflow" at the first drop; nfc only counts (`drops`).
 //! - As for SimpleQueue, the per-packet path (`process`) stores a copy.
+
+use alloc::string::String;
+use nfc_dataplane::batch::Batch;
+use nfc_dataplane::element::{Context, Element, HandlerError, Out};
+use nfc_dataplane::packet::Packet;
 
 use super::simple_queue::SimpleQueue;
 use crate::{ElementSpec, Ports};
 
-/// Queue: nfc has no notifiers, so a Queue is a SimpleQueue under Click's
-/// other name (see "Differences from Click").
-pub type Queue = SimpleQueue;
+/// A SimpleQueue with Click's notifiers: the empty notifier its pullers
+/// see (`scheduled`), and with `FULL` the full notifier sources upstream
+/// sleep on.
+#[derive(Debug)]
+pub struct NotifyingQueue<const FULL: bool>(SimpleQueue);
+
+/// Queue: both notifiers (Click's FullNoteQueue).
+pub type Queue = NotifyingQueue<true>;
+
+impl<const FULL: bool> NotifyingQueue<FULL> {
+    /// Parses the queue's configuration string (SimpleQueue's).
+    pub fn configure(config: &str) -> Result<Self, nfc_dataplane::args::ConfigErrors> {
+        SimpleQueue::configure(config).map(NotifyingQueue)
+    }
+
+    /// Packets in the queue now.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when the queue holds no packet.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<const FULL: bool> Element for NotifyingQueue<FULL> {
+    #[inline]
+    fn process(&mut self, cx: &Context, input: usize, p: &mut Packet) -> Out {
+        self.0.process(cx, input, p)
+    }
+
+    #[inline]
+    fn push(&mut self, cx: &Context, input: usize, batch: &mut Batch, others: &mut [Batch]) {
+        self.0.push(cx, input, batch, others);
+    }
+
+    #[inline]
+    fn pull(&mut self, cx: &Context, output: usize, max: usize, batch: &mut Batch) {
+        self.0.pull(cx, output, max, batch);
+    }
+
+    fn full(&self) -> Option<bool> {
+        FULL.then(|| self.0.is_full())
+    }
+
+    fn empty_signal(&self) -> Option<bool> {
+        Some(!self.0.is_empty())
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        self.0.read_handler(name)
+    }
+
+    fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
+        self.0.write_handler(name, value)
+    }
+}
 
 /// Queue's spec.
 pub const SPEC: ElementSpec = ElementSpec {
@@ -56,6 +121,7 @@ pub const SPEC: ElementSpec = ElementSpec {
         "highwater_length (read)",
         "drops (read)",
         "capacity (read/write)",
+        "config (read)",
         "reset_counts (write)",
         "reset (write)",
     ],
@@ -71,9 +137,62 @@ mod tests {
 
     #[test]
     fn capacity() {
-        assert_eq!(Queue::configure("").unwrap().capacity, 1000);
-        assert_eq!(Queue::configure("20").unwrap().capacity, 20);
-        assert_eq!(Queue::configure("CAPACITY 0x10").unwrap().capacity, 16);
+        let capacity = |c| {
+            Queue::configure(c)
+                .unwrap()
+                .read_handler("capacity")
+                .unwrap()
+        };
+        assert_eq!(capacity(""), "1000");
+        assert_eq!(capacity("20"), "20");
+        assert_eq!(capacity("CAPACITY 0x10"), "16");
+    }
+
+    #[test]
+    fn writing_the_capacity_rewrites_the_configuration() {
+        let mut q = Queue::configure("5").unwrap();
+        assert_eq!(q.read_handler("config").unwrap(), "5");
+        q.write_handler("capacity", "10").unwrap();
+        assert_eq!(q.read_handler("config").unwrap(), "CAPACITY 10");
+        q.write_handler("capacity", "1000").unwrap();
+        assert_eq!(q.read_handler("config").unwrap(), "CAPACITY 1000");
+        assert!(q.write_handler("capacity", "x").is_err());
+        assert_eq!(q.read_handler("config").unwrap(), "CAPACITY 1000");
+    }
+
+    #[test]
+    fn full_tells_sources_when_no_packet_fits() {
+        let pool = nfc_dataplane::packet::PacketPool::new(8);
+        let cx = Context::at(pool, 0);
+        let mut q = Queue::configure("2").unwrap();
+        assert_eq!(q.full(), Some(false));
+        let mut batch = Batch::new();
+        for _ in 0..2 {
+            batch.push(pool.alloc_with(&[0; 60]).unwrap()).unwrap();
+        }
+        q.push(&cx, 0, &mut batch, &mut []);
+        assert_eq!(q.full(), Some(true));
+        q.pull(&cx, 0, 1, &mut batch);
+        assert_eq!(q.full(), Some(false), "room again after a pull");
+        let simple = crate::standard::simple_queue::SimpleQueue::configure("2").unwrap();
+        assert_eq!(simple.full(), None, "SimpleQueue has no full notifier");
+    }
+
+    #[test]
+    fn empty_signal_is_active_while_packets_wait() {
+        let pool = nfc_dataplane::packet::PacketPool::new(8);
+        let cx = Context::at(pool, 0);
+        let mut q = Queue::configure("2").unwrap();
+        assert_eq!(q.empty_signal(), Some(false));
+        let mut batch = Batch::new();
+        batch.push(pool.alloc_with(&[0; 60]).unwrap()).unwrap();
+        q.push(&cx, 0, &mut batch, &mut []);
+        assert_eq!(q.empty_signal(), Some(true));
+        q.pull(&cx, 0, 2, &mut batch);
+        assert_eq!(batch.len(), 1);
+        assert_eq!(q.empty_signal(), Some(false), "off once emptied");
+        let simple = crate::standard::simple_queue::SimpleQueue::configure("2").unwrap();
+        assert_eq!(simple.empty_signal(), None, "SimpleQueue has no notifier");
     }
 
     #[test]

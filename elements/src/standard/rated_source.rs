@@ -10,8 +10,11 @@
 //! bytes per second, that is BANDWIDTH divided by the packet length
 //! packets per second), stopping after LIMIT packets when LIMIT is not
 //! negative; then it can stop the router (STOP) or call a write handler
-//! (END_CALL). The rate is kept by a token bucket, as in Click: it starts
-//! with one token and holds two (RATE below 200) or 10 ms worth. RATE 0
+//! (END_CALL), once. The rate is kept by Click's token bucket (see
+//! RatedSplitter), refilled once a millisecond with Click's rounding: it
+//! holds two tokens (RATE below 200) or 10 ms worth, is set to one token
+//! at the start (and on `reset` and activation) but refills from jiffy 0,
+//! so on a real clock it is full at the first run, as Click's. RATE 0
 //! means as fast as possible. Each packet's timestamp annotation is set to
 //! the time it was made.
 //!
@@ -22,8 +25,9 @@
 //! - `LIMIT` *integer* — packets to send; default -1 (no limit).
 //! - `ACTIVE` *boolean* — whether packets are sent; default true.
 //! - `BANDWIDTH` *bandwidth* — a byte rate (`10Mbps`) instead of RATE.
-//! - `DATASIZE` *integer* — pad (by repeating DATA) or cut DATA to this
-//!   many bytes; default -1.
+//! - `LENGTH` *integer* — pad (by repeating DATA) or cut DATA to this
+//!   many bytes; default -1. `DATASIZE` is the same (Click's deprecated
+//!   name).
 //! - `STOP` *boolean* — stop the router after LIMIT packets; default false.
 //! - `END_CALL` *handler [value]* — write handler called after LIMIT packets.
 //!
@@ -41,6 +45,8 @@
 //!
 //! ## Differences from Click
 //! - giving both RATE and BANDWIDTH is an error (Click lets BANDWIDTH win).
+//! - RATE 0 sends as fast as possible; Click's bucket of rate 0 is idle and
+//!   sends nothing.
 //! - END_CALL is nfc's (InfiniteSource's); STOP and END_CALL are mutually
 //!   exclusive.
 //! - Packets are at most 1920 bytes: longer DATA or DATASIZE is a
@@ -80,18 +86,23 @@ pub struct RatedSource {
 }
 
 /// The token bucket Click's RatedSource uses for `rate` with packets of
-/// `source`'s length, starting with `tokens` tokens.
-fn bucket(rate: Rate, source: &Source, tokens: u64) -> TokenBucket {
+/// `source`'s length: two tokens (RATE below 200) or 10 ms worth, at
+/// least two packets' worth of LENGTH bytes for a BANDWIDTH. RATE 0 is
+/// nfc's "as fast as possible" (an unlimited bucket).
+fn bucket(rate: Rate, source: &Source) -> TokenBucket {
     let (pps, burst) = match rate {
-        Rate::Packets(r) => (u64::from(r), 0),
+        Rate::Packets(r) => (r, 0),
         Rate::Bandwidth(b) => {
             let len = source.packet_len().max(1) as u64;
-            // Click: at least two packets' worth of DATASIZE bytes.
-            (b / len, source.datasize.map_or(0, |d| 2 * u64::from(d)))
+            let pps = u32::try_from(b / len).unwrap_or(u32::MAX);
+            (pps, source.datasize.map_or(0, |d| d.saturating_mul(2)))
         }
     };
+    if pps == 0 {
+        return TokenBucket::unlimited();
+    }
     let capacity = if pps < 200 { 2 } else { pps / 100 }.max(burst);
-    TokenBucket::new(pps, capacity, tokens)
+    TokenBucket::new(pps, capacity)
 }
 
 impl RatedSource {
@@ -103,7 +114,12 @@ impl RatedSource {
         let limit = args.read_p("LIMIT", parse::integer::<i64>).unwrap_or(-1);
         let active = args.read_p("ACTIVE", parse::boolean).unwrap_or(true);
         let bandwidth = args.read("BANDWIDTH", parse::bandwidth);
-        let datasize = args.read("DATASIZE", parse::integer::<i64>).unwrap_or(-1);
+        // LENGTH is Click's name, DATASIZE its deprecated one.
+        let length = args.read("LENGTH", parse::integer::<i64>);
+        let datasize = args
+            .read("DATASIZE", parse::integer::<i64>)
+            .or(length)
+            .unwrap_or(-1);
         let stop = args.read("STOP", parse::boolean).unwrap_or(false);
         let end_call = args.read("END_CALL", parse::any);
         let rate = match (rate, bandwidth) {
@@ -118,8 +134,12 @@ impl RatedSource {
         };
         let source = Source::new(&mut args, data, limit, active, datasize, stop, end_call);
         args.complete()?;
+        // Click starts with one token (and refills from jiffy 0, so the
+        // first refill on a real clock fills the bucket).
+        let mut bucket = bucket(rate, &source);
+        bucket.set(1);
         Ok(RatedSource {
-            bucket: bucket(rate, &source, 1),
+            bucket,
             source,
             rate,
         })
@@ -129,7 +149,7 @@ impl RatedSource {
     fn due(&mut self, now: u64, max: usize) -> usize {
         self.bucket.refill(now);
         let n = self.source.allowed(max);
-        n.min(usize::try_from(self.bucket.tokens()).unwrap_or(n))
+        n.min(usize::try_from(self.bucket.size()).unwrap_or(n))
     }
 }
 
@@ -147,8 +167,16 @@ impl Element for RatedSource {
         let n = self.due(cx.now, BURST);
         let before = self.source.count();
         let result = self.source.emit_to(cx, n, out);
-        self.bucket.remove_if(self.source.count() - before);
+        self.bucket.remove(sent(self.source.count() - before));
         result
+    }
+
+    /// When the next token comes, while packets wait for one.
+    fn next_event(&self) -> Option<u64> {
+        if self.source.allowed(1) == 0 || self.bucket.contains(1) {
+            return None;
+        }
+        self.bucket.time_until_contains(1)
     }
 
     fn pull(&mut self, cx: &Context, _output: usize, max: usize, out: &mut Batch) {
@@ -160,7 +188,7 @@ impl Element for RatedSource {
         }
         let before = out.len();
         self.source.pull(cx, n, out);
-        self.bucket.remove_if((out.len() - before) as u64);
+        self.bucket.remove(sent((out.len() - before) as u64));
     }
 
     fn take_call(&mut self) -> Option<(String, String)> {
@@ -175,27 +203,30 @@ impl Element for RatedSource {
     }
 
     fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
-        let tokens = match name {
+        match name {
             "rate" => {
                 let r = parse::unsigned::<u32>(value.trim())
                     .map_err(|e| HandlerError::Invalid(e.message))?;
                 self.rate = Rate::Packets(r);
-                self.bucket.tokens()
             }
-            // Click restarts with one token on reset and on activation.
-            "reset" | "active" => {
-                self.source.write_handler(name, value)?;
-                1
-            }
-            // DATA and DATASIZE change the packet rate of a BANDWIDTH.
-            _ => {
-                self.source.write_handler(name, value)?;
-                self.bucket.tokens()
-            }
-        };
-        self.bucket = bucket(self.rate, &self.source, tokens).with_clock(&self.bucket);
+            _ => self.source.write_handler(name, value)?,
+        }
+        // DATA and DATASIZE change the packet rate of a BANDWIDTH; the
+        // bucket keeps its tokens and its clock (Click's `assign_adjust`).
+        let mut new = bucket(self.rate, &self.source);
+        new.take_clock(&self.bucket);
+        self.bucket = new;
+        // Click restarts with one token on reset and on activation.
+        if matches!(name, "reset" | "active") {
+            self.bucket.set(1);
+        }
         Ok(())
     }
+}
+
+/// Packets sent, as tokens.
+fn sent(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// RatedSource's spec.
@@ -210,6 +241,7 @@ pub const SPEC: ElementSpec = ElementSpec {
         "LIMIT",
         "ACTIVE",
         "BANDWIDTH",
+        "LENGTH",
         "DATASIZE",
         "STOP",
         "END_CALL",
@@ -293,7 +325,8 @@ mod tests {
     #[test]
     fn limit_stop_and_end_call() {
         let mut s = RatedSource::configure("RATE 1000, LIMIT 10, STOP true").unwrap();
-        assert_eq!(run_for(&mut s, 30), (10, TaskResult::Stop));
+        assert_eq!(run_for(&mut s, 11), (10, TaskResult::Stop));
+        assert_eq!(run_for(&mut s, 5), (0, TaskResult::Idle), "asked once");
         let mut s = RatedSource::configure("RATE 1000, LIMIT 10, END_CALL x.y z").unwrap();
         assert_eq!(run_for(&mut s, 30), (10, TaskResult::Idle));
         assert_eq!(s.take_call(), Some(("x.y".into(), "z".into())));
@@ -318,7 +351,9 @@ mod tests {
     fn handlers() {
         let mut s = RatedSource::configure("RATE 5").unwrap();
         s.write_handler("rate", "2000").unwrap();
-        assert_eq!(s.read_handler("rate"), Ok("2000".into()));
+        // Click's bucket reads 2000 a second back as 2001 (see
+        // TokenBucket::rate).
+        assert_eq!(s.read_handler("rate"), Ok("2001".into()));
         assert!(s.write_handler("rate", "fast").is_err());
         s.write_handler("limit", "3").unwrap();
         assert_eq!(s.read_handler("limit"), Ok("3".into()));

@@ -15,11 +15,14 @@
 //! - `wait` / `pause` / `wait_step` / `wait_stop` *[N]* — wait until the
 //!   script is stepped N times (default 1); `wait T` with a time (`1s`,
 //!   `250ms`) waits that long, as do `wait_time T` and `wait_for T`.
-//! - `print` / `printn` *TEXT* — print TEXT, unquoted (`printn`: no
-//!   newline); TEXT starting with a letter, `_` or `@` is a handler whose
-//!   value is printed (`print c.count`; write `print "text"` for words).
-//!   `printq`, `printnq` unquote the handler's argument.
-//! - `read` / `readq` *HANDLER [ARGS]* — print a handler's value.
+//! - `print` / `printn` *[>FILE | >>FILE] TEXT* — print TEXT, unquoted
+//!   (`printn`: no newline), on standard output (the console in images),
+//!   or into FILE (`>` replaces it, `>>` appends; linux only); TEXT
+//!   starting with a letter, `_` or `@` is a handler whose value is
+//!   printed (`print c.count`; write `print "text"` for words). `printq`,
+//!   `printnq` unquote the handler's argument.
+//! - `read` / `readq` *HANDLER [ARGS]* — print `HANDLER:` and its value on
+//!   the console (standard error on linux).
 //! - `write` / `writeq` *HANDLER [VALUE]* — call a write handler; `$?` holds
 //!   its status afterwards.
 //! - `set` / `setq` *VAR EXPR* — set a variable; `init` / `initq` *VAR [EXPR]*
@@ -40,9 +43,11 @@
 //! `mod`, `rem`, `neg`, `abs` (integers, or decimals as soon as one operand
 //! is one), `eq`, `ne`, `lt`, `gt`, `le`, `ge` (numbers, else strings),
 //! `not`, `and`, `or`, `nand`, `nor`, `if C A B`, `in W LIST…`, `first`,
-//! `length`, `unquote`, `sprintf FORMAT ARGS…`, `get VAR`, `random [N1
-//! [N2]]` and `now` (the wall clock, seconds since 1970 with
-//! microseconds). `$` references Click cannot resolve stay as written;
+//! `length`, `unquote`, `sprintf FORMAT ARGS…`, `get VAR`, `shift VAR`
+//! (removes VAR's first word and gives it), `htonl`, `ntohl`, `htons`,
+//! `ntohs` (byte order), `random [N1 [N2]]` and `now` (the wall clock,
+//! seconds since 1970 with microseconds). `write set VAR VALUE` sets a
+//! variable as the `set` instruction does. `$` references Click cannot resolve stay as written;
 //! `'…'` quotes protect from expansion. A `goto` condition must be a
 //! boolean (`true`, `false`, `1`, `0`, `yes`, `no`, …); an empty one
 //! jumps.
@@ -56,12 +61,22 @@
 //!   like DriverManager), `PROXY`, `PACKET`, or `SIGNAL` followed by signal
 //!   names (`INT`, `TERM`, `HUP`, `USR1`, `USR2`, `QUIT`, `ABRT`, `PIPE`, `TSTP`).
 //!
+//! A `TYPE PACKET` script (or one with inputs and no TYPE) sits in the
+//! packet path: each packet runs it from the start, with `$input` the
+//! input port; `return N` sends the packet to output N, `end` (or the end
+//! of the program) to output 0, and `exit`, `error` or a wait drop it.
+//!
 //! ## Handlers
-//! - `step` (write) — advance the script by N steps (default 1). Not yet
-//!   in nfc.
-//! - `goto` (write) — jump to a label. Not yet in nfc.
-//! - `run` (read/write) — run a passive script, returning its `return`
-//!   value. Not yet in nfc.
+//! - `step` (write) — advance the script by N steps (default 1).
+//! - `goto` (write) — jump to a label and run from there.
+//! - `run` (read/write) — run the script from the start with the
+//!   arguments as `$args`, `$1`, `$2`…, `$#`; a read returns the `return`
+//!   value.
+//! - `set` (write) — `set VAR VALUE`.
+//! - every function (`add`, `sprintf`, …) as a read handler with
+//!   parameters (`read s.add 1 2`), and every `export`ed variable.
+//! - `cat`, `catq` (private: hidden from control sockets) — a file's
+//!   contents.
 //!
 //! ## Examples
 //! ```click
@@ -71,17 +86,17 @@
 //! ```
 //!
 //! ## Differences from Click
-//! - The handlers `step`, `goto` and `run` are not there yet, so a
-//!   `PASSIVE`, `PROXY`, `PACKET` or `SIGNAL` script never runs (`TYPE
-//!   SIGNAL` is accepted, but no platform delivers signals to scripts),
-//!   and `$args`, `$#`, `$0`, `$1`… are always empty. Neither are the
-//!   function handlers as handlers (`read s.add 1 2` from outside), nor
-//!   `get`/`set`/`shift` as write handlers, nor `export`ed variables as
-//!   read handlers.
-//! - Not implemented: the functions `readable`, `writable`, `htons`,
-//!   `htonl`, `ntohs`, `ntohl`, `cat`, `catq`, `kill`; `$$`; the
-//!   instructions `save` and `append`; `print >FILE`; handler read
-//!   parameters for element handlers (`read e.h ARG` is an error).
+//! - A packet script's `write`s of other elements' handlers are made
+//!   after the task run that brought the packet (one packet for most
+//!   sources), not at once, and `$?` is 0 after them; it cannot read
+//!   other elements' handlers (that is an error). Packet scripts run on
+//!   the generic runner (`nfc click`) only.
+//! - `TYPE SIGNAL` is accepted, but no platform delivers signals to
+//!   scripts; `PROXY` forwards nothing. A non-PACKET script with ports is
+//!   not refused (Click refuses it); its packets are dropped.
+//! - Not implemented: the functions `readable`, `writable`, `kill`;
+//!   `$$`; the instructions `save` and `append`. A script cannot call its
+//!   own `run`, `step` or `goto` from inside a run.
 //! - Only the global handler `stop` exists. A non-driver script's `write
 //!   stop` (and its `stop` instruction) stops the router at the end of the
 //!   step even when a driver script is present (Click steps the driver
@@ -104,16 +119,20 @@
 //!   (`Script::named`). `read` output goes to the same console as
 //!   `print`.
 
+use alloc::collections::VecDeque;
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::cell::RefCell;
 use core::time::Duration;
 use nfc_dataplane::args::{split, ConfigError, ConfigErrors};
-use nfc_dataplane::element::Context;
+use nfc_dataplane::element::{Context, Element, HandlerError, Out, TaskResult};
+use nfc_dataplane::packet::Packet;
 use nfc_dataplane::parse;
 use nfc_dataplane::pipeline::{Driver, DriverEvent, DriverStep, Pipeline};
 
-use super::script_runner::Runner;
+use super::script_runner::{exported, Call, Runner};
 use super::{error, error_hint, sub_span, words};
 use crate::{ElementSpec, Ports};
 
@@ -225,8 +244,13 @@ pub struct Script {
     pub script_type: ScriptType,
     /// The program.
     pub instructions: Vec<Instruction>,
+    /// TYPE was given: ports do not make the script a packet script.
+    explicit_type: bool,
     /// The interpreter: instruction pointer, variables, waits.
     runner: Runner,
+    /// Write-handler calls a packet script made, waiting for the runtime
+    /// ([`Element::take_call`]).
+    calls: VecDeque<(String, String)>,
 }
 
 /// Labels every script has.
@@ -298,7 +322,9 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
             ScriptType::Active
         },
         instructions: Vec::new(),
+        explicit_type: driver,
         runner: Runner::named(if driver { "DriverManager" } else { "Script" }),
+        calls: VecDeque::new(),
     };
     // (label name, span) of every goto, checked once all labels are known.
     let mut gotos: Vec<(String, core::ops::Range<usize>)> = Vec::new();
@@ -324,7 +350,10 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                 continue;
             }
             match parse_type(rest_text) {
-                Ok(t) => script.script_type = t,
+                Ok(t) => {
+                    script.script_type = t;
+                    script.explicit_type = true;
+                }
                 Err(m) => errs.push(error_hint(
                     rest_span,
                     m,
@@ -339,7 +368,9 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                 Some(Instruction::WaitSteps(1))
             }
             "wait" | "pause" | "wait_step" | "wait_stop" | "wait_time" | "wait_for" => {
-                let steps = matches!(op, "wait" | "pause" | "wait_step" | "wait_stop")
+                // As Click's: `wait` with an argument waits for a time
+                // (`wait 10` is ten seconds); only the step waits count.
+                let steps = matches!(op, "pause" | "wait_step" | "wait_stop")
                     .then(|| parse::unsigned::<u32>(&rest).ok())
                     .flatten();
                 match steps {
@@ -357,9 +388,7 @@ pub(crate) fn parse_script(config: &str, driver: bool) -> Result<Script, ConfigE
                             errs.push(ConfigError {
                                 span: Some(rest_span),
                                 message: e.message,
-                                hint: Some(
-                                    "wait takes a step count or a time such as 1s or 250ms".into(),
-                                ),
+                                hint: Some("wait takes a time such as 10, 1s or 250ms".into()),
                             });
                             None
                         }
@@ -509,6 +538,234 @@ impl Script {
         self.runner.set_name(name);
         self
     }
+
+    /// Splits the script into its two halves, which share its state: the
+    /// element that sits in the packet path and answers its variables
+    /// (for the router), and the driver the poll loop steps and whose
+    /// handlers (`run`, `step`, functions) reach the rest of the
+    /// configuration.
+    pub fn split(self) -> (ScriptElement, ScriptDriver) {
+        let name = String::from(self.runner.name());
+        let shared = Rc::new(RefCell::new(self));
+        (ScriptElement(shared.clone()), ScriptDriver { name, shared })
+    }
+
+    /// Reads the script's own handler `handler`: `run` with `param` as its
+    /// arguments, an exported variable, or a function (`add 1 2`).
+    fn read_own(
+        &mut self,
+        handler: &str,
+        param: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<String, HandlerError> {
+        if handler == "run" {
+            return self.runner.call(
+                Call::Run,
+                param,
+                false,
+                &self.script_type,
+                &self.instructions,
+                pipeline,
+                cx,
+            );
+        }
+        match self
+            .runner
+            .own_read(handler, param, &exported(&self.instructions), cx)
+        {
+            Some(r) => r.map_err(HandlerError::Invalid),
+            None => Err(HandlerError::NoSuchHandler),
+        }
+    }
+
+    /// Writes the script's own handler `handler`: `run`, `step`, `goto`,
+    /// or `set VAR VALUE`.
+    fn write_own(
+        &mut self,
+        handler: &str,
+        value: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<(), HandlerError> {
+        let call = match handler {
+            "run" => Call::Run,
+            "step" => Call::Step,
+            "goto" => Call::Goto,
+            "set" => {
+                let w = words(value);
+                let Some(&(p, var)) = w.first() else {
+                    return Err(HandlerError::Invalid("no variable".into()));
+                };
+                let rest = value[p + var.len()..].trim_start();
+                self.runner.set_variable(var, rest);
+                return Ok(());
+            }
+            _ => return Err(HandlerError::NoSuchHandler),
+        };
+        self.runner
+            .call(
+                call,
+                value,
+                true,
+                &self.script_type,
+                &self.instructions,
+                pipeline,
+                cx,
+            )
+            .map(|_| ())
+    }
+}
+
+/// A script's element half ([`Script::split`]): in the router, it runs a
+/// packet script on each packet and answers the exported variables.
+#[derive(Debug)]
+pub struct ScriptElement(Rc<RefCell<Script>>);
+
+/// A script's driver half ([`Script::split`]): the poll loop steps it,
+/// and handler calls on its name reach it.
+#[derive(Debug)]
+pub struct ScriptDriver {
+    name: String,
+    shared: Rc<RefCell<Script>>,
+}
+
+/// What a packet script sees of the rest of the configuration while a
+/// packet passes: writes wait in the script's call queue until the
+/// runtime makes them, after the task run ([`Element::take_call`]);
+/// reads of other elements' handlers are refused.
+struct Deferred<'a>(&'a mut VecDeque<(String, String)>);
+
+impl Pipeline for Deferred<'_> {
+    fn run_tasks(&mut self, _cx: &Context) -> TaskResult {
+        TaskResult::Idle
+    }
+
+    fn read(&self, element: &str, handler: &str) -> Result<String, HandlerError> {
+        Err(HandlerError::Invalid(format!(
+            "a packet script cannot read '{element}.{handler}'"
+        )))
+    }
+
+    fn write(&mut self, element: &str, handler: &str, value: &str) -> Result<(), HandlerError> {
+        self.0
+            .push_back((format!("{element}.{handler}"), value.into()));
+        Ok(())
+    }
+
+    fn take_calls(&mut self, _calls: &mut Vec<(String, String)>) {}
+
+    fn elements(&self) -> Vec<(&str, &str)> {
+        Vec::new()
+    }
+
+    fn class_handlers(&self, _class: &str) -> Option<&'static [&'static str]> {
+        None
+    }
+
+    fn classes(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+}
+
+impl Element for ScriptElement {
+    fn set_ports(&mut self, ninputs: usize, _noutputs: usize) {
+        if let Ok(mut s) = self.0.try_borrow_mut() {
+            // As Click's test suite has it: a script with inputs and no
+            // TYPE is a packet script.
+            if !s.explicit_type && ninputs > 0 {
+                s.script_type = ScriptType::Packet;
+            }
+        }
+    }
+
+    fn process(&mut self, cx: &Context, input: usize, _p: &mut Packet) -> Out {
+        let Ok(mut s) = self.0.try_borrow_mut() else {
+            return Out::Drop;
+        };
+        if s.script_type != ScriptType::Packet {
+            return Out::Drop;
+        }
+        let Script {
+            runner,
+            instructions,
+            calls,
+            ..
+        } = &mut *s;
+        let (port, stop) = runner.packet(input, instructions, &mut Deferred(calls), cx);
+        if stop {
+            calls.push_back(("stop".into(), String::new()));
+        }
+        port.map_or(Out::Drop, Out::Port)
+    }
+
+    fn take_call(&mut self) -> Option<(String, String)> {
+        self.0.try_borrow_mut().ok()?.calls.pop_front()
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        let s = self
+            .0
+            .try_borrow()
+            .map_err(|_| HandlerError::Invalid("the script is running".into()))?;
+        if exported(&s.instructions).contains(&name) {
+            Ok(s.runner.variable(name).unwrap_or_default().into())
+        } else {
+            Err(HandlerError::NoSuchHandler)
+        }
+    }
+}
+
+impl Driver for ScriptDriver {
+    fn is_driver(&self) -> bool {
+        self.shared.try_borrow().is_ok_and(|s| s.is_driver())
+    }
+
+    fn step(
+        &mut self,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+        event: DriverEvent,
+    ) -> DriverStep {
+        match self.shared.try_borrow_mut() {
+            Ok(mut s) => s.step(pipeline, cx, event),
+            Err(_) => DriverStep::Wait,
+        }
+    }
+
+    fn next_event(&self) -> Option<u64> {
+        self.shared.try_borrow().ok()?.next_event()
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn read_handler(
+        &mut self,
+        handler: &str,
+        param: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<String, HandlerError> {
+        let mut s = self.shared.try_borrow_mut().map_err(|_| busy())?;
+        Driver::read_handler(&mut *s, handler, param, pipeline, cx)
+    }
+
+    fn write_handler(
+        &mut self,
+        handler: &str,
+        value: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<(), HandlerError> {
+        let mut s = self.shared.try_borrow_mut().map_err(|_| busy())?;
+        Driver::write_handler(&mut *s, handler, value, pipeline, cx)
+    }
+}
+
+fn busy() -> HandlerError {
+    HandlerError::Invalid("the script is running".into())
 }
 
 impl Driver for Script {
@@ -525,7 +782,48 @@ impl Driver for Script {
         self.runner
             .step(&self.script_type, &self.instructions, pipeline, cx, event)
     }
+
+    fn next_event(&self) -> Option<u64> {
+        self.runner.deadline()
+    }
+
+    fn name(&self) -> &str {
+        self.runner.name()
+    }
+
+    fn read_handler(
+        &mut self,
+        handler: &str,
+        param: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<String, HandlerError> {
+        self.read_own(handler, param, pipeline, cx)
+    }
+
+    fn write_handler(
+        &mut self,
+        handler: &str,
+        value: &str,
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<(), HandlerError> {
+        self.write_own(handler, value, pipeline, cx)
+    }
 }
+
+/// The handlers of Script and DriverManager, as their specs list them:
+/// besides these, every function (`add`, `sprintf`, …) and every
+/// exported variable is a read handler. `cat` and `catq` are private:
+/// hidden from control sockets, as in Click.
+pub(crate) const HANDLERS: &[&str] = &[
+    "step (write)",
+    "goto (write)",
+    "run (read/write)",
+    "set (write)",
+    "cat (private)",
+    "catq (private)",
+];
 
 /// Script's spec.
 pub const SPEC: ElementSpec = ElementSpec {
@@ -534,7 +832,7 @@ pub const SPEC: ElementSpec = ElementSpec {
     processing: "ah/ah",
     flow_code: "x/x",
     keywords: &["TYPE"],
-    handlers: &["step (write)", "goto (write)", "run (read/write)"],
+    handlers: HANDLERS,
     summary: "script a Click router configuration",
     source: include_str!("script.rs"),
     check: |c| Script::configure(c).map(|_| Ports::DECLARED),
@@ -558,7 +856,11 @@ mod tests {
             Instruction::WaitTime(Duration::from_secs(5))
         );
         assert_eq!(s.instructions[1], Instruction::WaitSteps(1));
-        assert_eq!(s.instructions[2], Instruction::WaitSteps(3));
+        assert_eq!(
+            s.instructions[2],
+            Instruction::WaitTime(Duration::from_secs(3)),
+            "wait N is N seconds, as in Click"
+        );
         assert_eq!(s.instructions[3], Instruction::Label("again".into()));
         assert_eq!(
             s.instructions[7],
@@ -583,6 +885,99 @@ mod tests {
                 .script_type,
             ScriptType::Signal(alloc::vec!["INT".into(), "TERM".into()])
         );
+    }
+
+    /// Runs packets with inputs `inputs` through a packet script; returns
+    /// where each went and the calls it left.
+    fn packets(config: &str, inputs: &[usize]) -> (Vec<Out>, Vec<(String, String)>) {
+        use nfc_dataplane::element::Captured;
+        use nfc_dataplane::packet::PacketPool;
+        let (mut element, mut driver) = Script::configure(config).unwrap().named("s").split();
+        element.set_ports(2, 3);
+        let pool = PacketPool::new(4);
+        let mut cx = Context::at(pool, 0);
+        cx.console = Captured::leak();
+        let mut fake = crate::standard::script_runner::tests::FakePipeline::default();
+        assert_eq!(
+            driver.step(&mut fake, &cx, DriverEvent::Start),
+            DriverStep::Wait
+        );
+        let outs = inputs
+            .iter()
+            .map(|&i| {
+                let mut p = pool.alloc_with(&[0]).unwrap();
+                element.process(&cx, i, &mut p)
+            })
+            .collect();
+        let calls = core::iter::from_fn(|| element.take_call()).collect();
+        (outs, calls)
+    }
+
+    #[test]
+    fn packet_scripts_choose_the_output() {
+        let (outs, _) = packets(
+            "init i 0, set j $i, set i $(if $(eq $i 0) 1 0), return $j",
+            &[0, 0, 0],
+        );
+        assert_eq!(
+            outs,
+            [Out::Port(0), Out::Port(1), Out::Port(0)],
+            "inputs make it PACKET"
+        );
+        let (outs, _) = packets("TYPE PACKET, return $input", &[1, 0]);
+        assert_eq!(outs, [Out::Port(1), Out::Port(0)]);
+        assert_eq!(packets("TYPE PACKET, end", &[0]).0, [Out::Port(0)]);
+        assert_eq!(packets("TYPE PACKET", &[0]).0, [Out::Port(0)]);
+        assert_eq!(packets("TYPE PACKET, exit", &[0]).0, [Out::Drop]);
+        assert_eq!(packets("TYPE PACKET, return x", &[0]).0, [Out::Drop]);
+        let (outs, calls) = packets("TYPE PACKET, write sw.switch $input, stop", &[1]);
+        assert_eq!(outs, [Out::Drop], "stop drops the packet");
+        assert_eq!(
+            calls,
+            [
+                ("sw.switch".to_string(), "1".to_string()),
+                ("stop".to_string(), String::new())
+            ],
+            "writes wait for the runtime"
+        );
+    }
+
+    #[test]
+    fn handlers_reach_scripts_through_the_driver_list() {
+        use crate::standard::script_runner::tests::FakePipeline;
+        use nfc_dataplane::element::Captured;
+        use nfc_dataplane::packet::PacketPool;
+        use nfc_dataplane::pipeline::Scripted;
+        let console = Captured::leak();
+        let mut cx = Context::at(PacketPool::new(1), 0);
+        cx.console = console;
+        let mut drivers: Vec<alloc::boxed::Box<dyn Driver>> = alloc::vec![
+            alloc::boxed::Box::new(
+                Script::configure("print $(s.run a \"b c\" d), print $(s.n), write s.set n 7, print $(s.n), print $(s.add 1 2)")
+                    .unwrap()
+                    .named("s0")
+            ),
+            alloc::boxed::Box::new(
+                Script::configure("TYPE PASSIVE, export n 3, returnq \"$# $2 $0\"")
+                    .unwrap()
+                    .named("s")
+            ),
+        ];
+        let mut fake = FakePipeline::default();
+        let mut scripted = Scripted {
+            pipeline: &mut fake,
+            drivers: &mut drivers,
+            cx,
+        };
+        assert_eq!(scripted.step(1, DriverEvent::Start), DriverStep::Wait);
+        assert_eq!(scripted.step(0, DriverEvent::Start), DriverStep::Ended);
+        assert_eq!(console.take(), ["3 \"b c\" run", "3", "7", "3"]);
+        assert_eq!(scripted.call_read("s", "run", "x"), Ok("1  run".into()));
+        assert_eq!(
+            scripted.call_read("s", "nope", ""),
+            Err(HandlerError::NoSuchHandler)
+        );
+        assert!(scripted.write("s", "goto", "nowhere").is_err());
     }
 
     #[test]

@@ -34,6 +34,8 @@ use nfc_dataplane::element::{Context, HandlerError};
 use nfc_dataplane::parse;
 use nfc_dataplane::pipeline::{DriverEvent, DriverStep, Pipeline};
 
+use super::control_protocol::{call_read, ReadError};
+
 use super::script::{Instruction, ScriptType, SetKind};
 use super::words;
 
@@ -59,8 +61,20 @@ static WAIT_ONE: [Instruction; 1] = [Instruction::WaitSteps(1)];
 pub(crate) struct Runner {
     /// The element's name, for messages.
     name: String,
+    /// The element's class, for messages (`s0 :: Script: …`).
+    class: &'static str,
+    /// `init` and `export` variables have their values.
+    initialized: bool,
     /// `DriverEvent::Start` has been handled.
     started: bool,
+    /// A handler run asked the router to stop: the next step says so.
+    stop_pending: bool,
+    /// The arguments of the current `run` (`$args`, `$1`, `$#`).
+    run_args: String,
+    /// The handler that started the current run (`$0`), and whether it
+    /// was written (`$write`).
+    run_handler: &'static str,
+    run_write: bool,
     /// The script ended; it runs no more.
     finished: bool,
     /// The instruction that runs next.
@@ -88,12 +102,27 @@ pub(crate) struct Runner {
 /// How a step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
-    /// At a wait (or a `return`).
+    /// At a wait.
     Wait,
+    /// At a `return`: the value is in the variable `_`.
+    Return,
     /// At `stop`, or the implicit end of a driver script.
     Stop,
-    /// At `end`, `exit`, `error`, or the end of the program.
+    /// At `end` (or `goto end`), or the end of the program.
     End,
+    /// At `exit`, `error` (or a `goto` to them), or after too many jumps.
+    Exit,
+}
+
+/// What a handler call on a script asks for (Click's `step_handler`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// `run ARGS`: from the start, with arguments.
+    Run,
+    /// `step [N]`: N steps.
+    Step,
+    /// `goto LABEL`: jump, then run.
+    Goto,
 }
 
 /// Where a `goto` goes.
@@ -122,9 +151,10 @@ enum Num {
 
 impl Runner {
     /// A runner whose messages name `name`.
-    pub(crate) fn named(name: &str) -> Runner {
+    pub(crate) fn named(class: &'static str) -> Runner {
         Runner {
-            name: name.into(),
+            name: class.into(),
+            class,
             ..Runner::default()
         }
     }
@@ -132,6 +162,16 @@ impl Runner {
     /// Renames the element in messages.
     pub(crate) fn set_name(&mut self, name: &str) {
         self.name = name.into();
+    }
+
+    /// When the current timed wait (`wait T`) ends, if the script is in
+    /// one (monotonic nanoseconds).
+    pub fn deadline(&self) -> Option<u64> {
+        if self.finished {
+            None
+        } else {
+            self.deadline
+        }
     }
 
     /// Runs `instructions`, a script of type `script_type`, for `event`
@@ -144,6 +184,9 @@ impl Runner {
         cx: &Context,
         event: DriverEvent,
     ) -> DriverStep {
+        if core::mem::take(&mut self.stop_pending) {
+            return DriverStep::Stop;
+        }
         if self.finished {
             return DriverStep::Ended;
         }
@@ -184,8 +227,8 @@ impl Runner {
         }
         let stop_request = core::mem::take(&mut self.stop_requests) > 0;
         match outcome {
-            Outcome::Wait if !stop_request => DriverStep::Wait,
-            Outcome::End if driver || !stop_request => {
+            Outcome::Wait | Outcome::Return if !stop_request => DriverStep::Wait,
+            Outcome::End | Outcome::Exit if driver || !stop_request => {
                 self.flush(cx);
                 self.finished = true;
                 DriverStep::Ended
@@ -201,6 +244,27 @@ impl Runner {
     /// active or driver script runs unless it starts with a wait.
     fn start(&mut self, env: &mut Env<'_>, script_type: &ScriptType) -> Outcome {
         self.started = true;
+        self.initialize(env);
+        if !matches!(script_type, ScriptType::Active | ScriptType::Driver) {
+            return Outcome::Wait;
+        }
+        match env.prog.first() {
+            Some(Instruction::WaitTime(d)) => {
+                self.deadline = Some(env.cx.now.saturating_add(nanos(d)));
+                Outcome::Wait
+            }
+            Some(Instruction::WaitSteps(_)) => Outcome::Wait,
+            // Click's initial step is consumed by the start itself.
+            _ => self.exec(env, 0),
+        }
+    }
+
+    /// Gives `init` and `export` variables their values, once, before
+    /// anything runs (Click's `initialize`).
+    fn initialize(&mut self, env: &mut Env<'_>) {
+        if core::mem::replace(&mut self.initialized, true) {
+            return;
+        }
         self.waited = alloc::vec![0; env.prog.len()];
         self.rng = (env.cx.seed ^ env.cx.now.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15) | 1;
         let prog = env.prog;
@@ -216,18 +280,127 @@ impl Runner {
                 self.set_var(var, if *q { unquote(&v) } else { v });
             }
         }
-        if !matches!(script_type, ScriptType::Active | ScriptType::Driver) {
-            return Outcome::Wait;
-        }
-        match prog.first() {
-            Some(Instruction::WaitTime(d)) => {
-                self.deadline = Some(env.cx.now.saturating_add(nanos(d)));
-                Outcome::Wait
+    }
+
+    /// A handler call on the script (`run`, `step`, `goto`; Click's
+    /// `step_handler`): runs it, with `value` as the arguments of `run`,
+    /// the step count of `step`, the label of `goto`, and returns what the
+    /// run returned (`return`'s value; `0` at the `end` of a packet
+    /// script). `write` says whether the handler was written (`$write`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn call(
+        &mut self,
+        call: Call,
+        value: &str,
+        write: bool,
+        script_type: &ScriptType,
+        instructions: &[Instruction],
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> Result<String, HandlerError> {
+        let mut env = Env {
+            prog: instructions,
+            driver: *script_type == ScriptType::Driver,
+            pipeline,
+            cx,
+        };
+        self.initialize(&mut env);
+        self.context_shown = false;
+        self.run_handler = match call {
+            Call::Run => "run",
+            Call::Step => "step",
+            Call::Goto => "goto",
+        };
+        self.run_write = write;
+        self.run_args = String::new();
+        let steps = match call {
+            Call::Run => {
+                self.pos = 0;
+                self.run_args = value.into();
+                0
             }
-            Some(Instruction::WaitSteps(_)) => Outcome::Wait,
-            // Click's initial step is consumed by the start itself.
-            _ => self.exec(env, 0),
+            Call::Goto => match find_label(instructions, value.trim()) {
+                Target::Index(t) if !value.trim().is_empty() => {
+                    for i in t..instructions.len() {
+                        if let (Some(Instruction::WaitSteps(_)), Some(w)) =
+                            (instructions.get(i), self.waited.get_mut(i))
+                        {
+                            *w = 0;
+                        }
+                    }
+                    self.pos = t;
+                    0
+                }
+                _ => return Err(HandlerError::Invalid("jump to nonexistent label".into())),
+            },
+            Call::Step => match value.trim() {
+                "" | "router" => 1,
+                n => parse::unsigned::<u32>(n)
+                    .map_err(|_| HandlerError::Invalid("syntax error".into()))?,
+            },
+        };
+        self.finished = false;
+        let outcome = self.exec(&mut env, steps);
+        self.flush(cx);
+        if outcome == Outcome::Stop || core::mem::take(&mut self.stop_requests) > 0 {
+            self.stop_pending = true;
         }
+        Ok(match outcome {
+            Outcome::Return => self.var("_").unwrap_or_default().into(),
+            Outcome::End if *script_type == ScriptType::Packet => "0".into(),
+            _ => String::new(),
+        })
+    }
+
+    /// Runs a packet script for a packet that arrived on `input` (Click's
+    /// `Script::push`): the variable `input` holds the port, the script
+    /// runs from the start, and `return N` sends the packet to output N
+    /// (`end`: output 0); `None` drops it (`exit`, `error`, a wait, a
+    /// value that is no port). The second value is true when the script
+    /// asked the router to stop.
+    pub(crate) fn packet(
+        &mut self,
+        input: usize,
+        instructions: &[Instruction],
+        pipeline: &mut dyn Pipeline,
+        cx: &Context,
+    ) -> (Option<usize>, bool) {
+        self.set_var("input", input.to_string());
+        let out = self.call(
+            Call::Run,
+            "",
+            false,
+            &ScriptType::Packet,
+            instructions,
+            pipeline,
+            cx,
+        );
+        let port = out
+            .ok()
+            .and_then(|v| parse::unsigned::<usize>(v.trim()).ok());
+        (port, core::mem::take(&mut self.stop_pending))
+    }
+
+    /// The value of exported (or any) variable `name`, for the script's
+    /// read handlers.
+    pub(crate) fn variable(&self, name: &str) -> Option<&str> {
+        self.var(name)
+    }
+
+    /// Reads the script's own handler `handler` with `param`: a variable
+    /// (`export`), or a Script function (`add`, `cat`, …). `None` when
+    /// there is no such handler.
+    pub(crate) fn own_read(
+        &mut self,
+        handler: &str,
+        param: &str,
+        exported: &[&str],
+        cx: &Context,
+    ) -> Option<Result<String, String>> {
+        if exported.contains(&handler) {
+            return Some(Ok(self.var(handler).unwrap_or_default().into()));
+        }
+        self.function(cx, handler, param)
     }
 
     /// Runs instructions with `steps` steps to give to waits, until one
@@ -238,12 +411,13 @@ impl Runner {
         loop {
             if jumps >= MAX_JUMPS {
                 self.errors += 1;
-                env.cx
-                    .console
-                    .line(&format!("{}: too many jumps, giving up", self.name()));
+                env.cx.console.line(&format!(
+                    "{}: too many jumps, giving up",
+                    self.declaration()
+                ));
                 self.pos = prog.len();
                 self.deadline = None;
-                return Outcome::End;
+                return Outcome::Exit;
             }
             let ipos = self.pos;
             let Some(insn) = prog.get(ipos) else {
@@ -319,7 +493,11 @@ impl Runner {
                             }
                             Target::Out => {
                                 self.pos = ipos;
-                                return Outcome::End;
+                                return if label == "end" {
+                                    Outcome::End
+                                } else {
+                                    Outcome::Exit
+                                };
                             }
                         }
                     }
@@ -328,11 +506,15 @@ impl Runner {
                     let v = self.expand(env, value, false);
                     self.set_var("_", if *q { unquote(&v) } else { v });
                     self.pos = ipos;
-                    return Outcome::Wait;
+                    return Outcome::Return;
                 }
-                Instruction::End | Instruction::Exit => {
+                Instruction::End => {
                     self.pos = ipos;
                     return Outcome::End;
+                }
+                Instruction::Exit => {
+                    self.pos = ipos;
+                    return Outcome::Exit;
                 }
                 Instruction::Stop => {
                     self.pos = ipos;
@@ -348,7 +530,7 @@ impl Runner {
                         self.report(env.cx, &m);
                     }
                     self.pos = ipos;
-                    return Outcome::End;
+                    return Outcome::Exit;
                 }
             }
             if self.pos != ipos + 1 {
@@ -366,6 +548,19 @@ impl Runner {
     /// or an error.
     fn print(&mut self, env: &mut Env<'_>, text: &str, newline: bool, unquote_param: bool) {
         let before = self.errors;
+        // `>FILE` or `>>FILE` first: the text goes to that file.
+        let (file, text) = match text.strip_prefix('>') {
+            Some(rest) => {
+                let (append, rest) = match rest.strip_prefix('>') {
+                    Some(r) => (true, r),
+                    None => (false, rest),
+                };
+                let (name, rest) = pop_word(rest.trim_start());
+                let name = unquote(&self.expand(env, name, false));
+                (Some((name, append)), rest)
+            }
+            None => (None, text),
+        };
         let mut out = if text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '@' || c == '_')
         {
             let call = self.expand(env, text, false);
@@ -378,10 +573,18 @@ impl Runner {
         if self.errors == before && newline && !out.ends_with('\n') {
             out.push('\n');
         }
+        if let Some((name, append)) = file {
+            if let Err(e) = env.cx.console.print(Some(&name), append, &out) {
+                self.report(env.cx, &e);
+            }
+            return;
+        }
         self.pending.push_str(&out);
-        while let Some(nl) = self.pending.find('\n') {
-            env.cx.console.line(&self.pending[..nl]);
-            self.pending.drain(..=nl);
+        if let Some(nl) = self.pending.rfind('\n') {
+            let lines: String = self.pending.drain(..=nl).collect();
+            if let Err(e) = env.cx.console.print(None, false, &lines) {
+                self.report(env.cx, &e);
+            }
         }
     }
 
@@ -405,6 +608,10 @@ impl Runner {
         } else {
             value.to_string()
         };
+        let handler = match handler.split_once('.') {
+            Some((element, name)) if element == self.name() => name,
+            _ => handler,
+        };
         self.write_status = match handler.split_once('.') {
             Some((element, name)) => match env.pipeline.write(element, name, &value) {
                 Ok(()) => 0,
@@ -417,6 +624,18 @@ impl Runner {
                     STATUS_INVALID
                 }
             },
+            // The script's own `set VAR VALUE`.
+            None if handler == "set" => {
+                let (var, value) = pop_word(&value);
+                if var.is_empty() {
+                    self.report_call(env.cx, handler, "", "syntax error");
+                    STATUS_INVALID
+                } else {
+                    let value = String::from(value);
+                    self.set_var(var, value);
+                    0
+                }
+            }
             // The global `stop` handler: a stop request.
             None if handler == "stop" => {
                 self.stop_requests += 1;
@@ -444,28 +663,26 @@ impl Runner {
         } else {
             param.to_string()
         };
-        if let Some((element, name)) = handler.split_once('.') {
-            if !param.is_empty() {
-                self.report(
-                    env.cx,
-                    &format!("read handler '{handler}' does not take parameters"),
-                );
-                return None;
+        let own = match handler.split_once('.') {
+            Some((element, name)) if element == self.name() => name,
+            Some(_) => {
+                return match call_read(env.pipeline, handler, &param, false) {
+                    Ok(v) => Some((handler.into(), v)),
+                    Err(ReadError::Failed(m)) => {
+                        self.report_call(env.cx, handler, &param, &m);
+                        Some((handler.into(), String::new()))
+                    }
+                    Err(_) => {
+                        self.report(env.cx, &format!("no '{handler}' read handler"));
+                        None
+                    }
+                };
             }
-            return match env.pipeline.read(element, name) {
-                Ok(v) => Some((handler.into(), v)),
-                Err(HandlerError::NoSuchHandler) => {
-                    self.report(env.cx, &format!("no '{handler}' read handler"));
-                    None
-                }
-                Err(HandlerError::Invalid(m)) => {
-                    self.report_call(env.cx, handler, &param, &m);
-                    Some((handler.into(), String::new()))
-                }
-            };
-        }
-        let full = format!("{}.{handler}", self.name());
-        match self.function(env.cx, handler, &param) {
+            None => handler,
+        };
+        let full = format!("{}.{own}", self.name());
+        let exported = exported(env.prog);
+        match self.own_read(own, &param, &exported, env.cx) {
             Some(Ok(v)) => Some((full, v)),
             Some(Err(m)) => {
                 self.report_call(env.cx, handler, &param, &m);
@@ -579,14 +796,16 @@ impl Runner {
         }
         match name {
             "?" => Some(self.write_status.to_string()),
-            // The `run` handler's arguments: there are none yet.
-            "args" | "0" => Some(String::new()),
-            "#" => Some("0".into()),
-            "write" => Some("false".into()),
+            "args" => Some(self.run_args.clone()),
+            "0" => Some(self.run_handler.into()),
+            "#" => Some(words(&self.run_args).len().to_string()),
+            "write" => Some(bool_text(self.run_write)),
             n if n.starts_with(|c: char| ('1'..='9').contains(&c))
                 && n.bytes().all(|c| c.is_ascii_digit()) =>
             {
-                Some(String::new())
+                let k: usize = n.parse().unwrap_or(usize::MAX);
+                let args = words(&self.run_args);
+                Some(args.get(k - 1).map_or("", |&(_, w)| w).into())
             }
             _ if kind == b'(' => self.read_call(env, name, false).map(|(_, v)| v),
             _ => None,
@@ -642,6 +861,20 @@ impl Runner {
             "length" => Ok(param.len().to_string()),
             "unquote" => Ok(unquote(param)),
             "sprintf" => sprintf(&w),
+            "cat" | "catq" => {
+                let file = unquote(param.trim());
+                if file.is_empty() {
+                    Err("bad FILE".into())
+                } else {
+                    cx.console.read_file(&file).map(|text| {
+                        if name == "catq" {
+                            format!("\"{}\"", quote_inner(&text))
+                        } else {
+                            text
+                        }
+                    })
+                }
+            }
             "now" if !param.is_empty() => Err("read handler 'now' does not take parameters".into()),
             "now" => Ok(format!(
                 "{}.{:06}",
@@ -649,6 +882,28 @@ impl Runner {
                 cx.wall % 1_000_000_000 / 1000
             )),
             "random" => self.random(&w),
+            "htonl" | "ntohl" => match parse::unsigned::<u32>(param.trim()) {
+                Ok(x) if name == "htonl" => Ok(x.to_be().to_string()),
+                Ok(x) => Ok(u32::from_be(x).to_string()),
+                Err(_) => Err("expected one 32-bit number".into()),
+            },
+            "htons" | "ntohs" => match parse::unsigned::<u16>(param.trim()) {
+                Ok(x) if name == "htons" => Ok(x.to_be().to_string()),
+                Ok(x) => Ok(u16::from_be(x).to_string()),
+                Err(_) => Err("expected one 16-bit number".into()),
+            },
+            "shift" => match w.as_slice() {
+                [v] => match self.var(v) {
+                    Some(value) => {
+                        let (first, rest) = pop_word(value);
+                        let (first, rest) = (String::from(first), String::from(rest));
+                        self.set_var(v, rest);
+                        Ok(first)
+                    }
+                    None => Err(format!("undefined variable '{v}'")),
+                },
+                _ => Err("syntax error".into()),
+            },
             "get" => match w.as_slice() {
                 [] => Err("no variable".into()),
                 ["args"] => Ok(String::new()),
@@ -710,11 +965,27 @@ impl Runner {
         }
     }
 
-    fn name(&self) -> &str {
+    /// Sets variable `name` to `value` (the `set` write handler).
+    pub(crate) fn set_variable(&mut self, name: &str, value: &str) {
+        self.set_var(name, value.into());
+    }
+
+    /// The element's name, as messages and handler names use it.
+    pub(crate) fn name(&self) -> &str {
         if self.name.is_empty() {
             "Script"
         } else {
             &self.name
+        }
+    }
+
+    /// `name :: Class`, as Click names an element in its messages; the
+    /// class alone while the element has no name of its own.
+    fn declaration(&self) -> String {
+        if self.name.is_empty() || self.name == self.class {
+            String::from(self.name())
+        } else {
+            format!("{} :: {}", self.name, self.class)
         }
     }
 
@@ -745,8 +1016,10 @@ impl Runner {
     /// Writes out a `printn` line left unfinished.
     fn flush(&mut self, cx: &Context) {
         if !self.pending.is_empty() {
-            cx.console.line(&self.pending);
-            self.pending.clear();
+            let text = core::mem::take(&mut self.pending);
+            if let Err(e) = cx.console.print(None, false, &text) {
+                self.report(cx, &e);
+            }
         }
     }
 }
@@ -824,6 +1097,20 @@ fn pop_word(s: &str) -> (&str, &str) {
         Some(&(p, w)) => (w, s[p + w.len()..].trim_start()),
         None => ("", ""),
     }
+}
+
+/// The variables `prog` exports as read handlers.
+pub(crate) fn exported(prog: &[Instruction]) -> Vec<&str> {
+    prog.iter()
+        .filter_map(|i| match i {
+            Instruction::Set {
+                kind: SetKind::Export,
+                var,
+                ..
+            } => Some(var.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Where `goto label` goes: a `label` instruction first, then the
@@ -1279,7 +1566,13 @@ pub(crate) mod tests {
         fn take_calls(&mut self, _calls: &mut Vec<(String, String)>) {}
 
         fn elements(&self) -> Vec<(&str, &str)> {
-            vec![("c", "Counter"), ("x", "Test")]
+            let mut all = vec![("c", "Counter"), ("x", "Test")];
+            for (e, _, _) in &self.values {
+                if !all.iter().any(|(n, _)| n == e) {
+                    all.push((e.as_str(), "Test"));
+                }
+            }
+            all
         }
 
         fn class_handlers(&self, class: &str) -> Option<&'static [&'static str]> {
@@ -1412,7 +1705,10 @@ pub(crate) mod tests {
             [
                 "While executing 's1':",
                 "  no 'nosuch.count' read handler",
-                "  read handler 'c.count' does not take parameters",
+                "  While calling 'c.count extra':",
+                "    read handler 'c.count' does not take parameters",
+                "c.count:",
+                "",
                 "  no 'nosuch.h' read handler",
                 "  no 'bogus' read handler",
                 "  While calling 'x.err':",
@@ -1583,6 +1879,48 @@ pub(crate) mod tests {
         ] {
             assert_eq!(eval(expr), want, "{expr}");
         }
+    }
+
+    #[test]
+    fn byte_order_shift_and_set() {
+        assert_eq!(eval("htonl $(ntohl 6)"), "6");
+        assert_eq!(eval("htons $(ntohs 6)"), "6");
+        // The host is little-endian on every platform nfc builds for.
+        assert_eq!(eval("htonl 1"), "16777216");
+        assert_eq!(eval("ntohs 256"), "1");
+        assert_eq!(
+            output(
+                "write set v foo bar baz, print $(shift v), print $(shift v), print $(get v), \
+                 print $(shift v), print [$(get v)]"
+            ),
+            ["foo", "bar", "baz", "baz", "[]"]
+        );
+        let lines = output("print $(htonl x), print $(shift nosuch), write set");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("expected one 32-bit number"))
+                && lines
+                    .iter()
+                    .any(|l| l.contains("undefined variable 'nosuch'"))
+                && lines.iter().any(|l| l.contains("While calling 'set'")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn print_to_a_file_needs_a_platform_with_files() {
+        // The test console has no files: the error is reported, and
+        // nothing is printed.
+        let lines = output(r#"print >OUT "hello", printn >>OUT "x""#);
+        assert_eq!(
+            lines,
+            [
+                "While executing 'Script':",
+                "  OUT: no files on this platform",
+                "  OUT: no files on this platform"
+            ]
+        );
     }
 
     #[test]

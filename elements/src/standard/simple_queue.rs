@@ -21,6 +21,8 @@
 //! - `highwater_length` (read) — the most packets the queue has held.
 //! - `drops` (read) — packets dropped because the queue was full.
 //! - `capacity` (read/write) — the capacity.
+//! - `config` (read) — the configuration (`CAPACITY n` once `capacity`
+//!   was written).
 //! - `reset_counts` (write) — zero `drops` and `highwater_length`.
 //! - `reset` (write) — drop every queued packet.
 //!
@@ -58,36 +60,98 @@ pub(crate) struct Fifo {
     packets: VecDeque<Packet>,
     highwater: usize,
     drops: u64,
+    /// The configuration string, as Click's `config` handler shows it
+    /// (a `capacity` write makes it `CAPACITY n`).
+    config: String,
+    /// Which packets a smaller capacity keeps: the oldest (Click's
+    /// SimpleQueue) or the newest (FrontDropQueue).
+    keep_newest: bool,
 }
 
 impl Fifo {
     /// An empty queue of `capacity` packets. Nothing is allocated until
     /// the first packet arrives.
-    pub(crate) fn new(capacity: u32) -> Fifo {
+    pub(crate) fn new(capacity: u32, config: &str) -> Fifo {
         Fifo {
             capacity: capacity as usize,
+            config: config.trim().into(),
             ..Fifo::default()
         }
+    }
+
+    /// Makes room for one more packet, once, so that later packets never
+    /// allocate: as many as the queue or the pool can hold.
+    fn reserve(&mut self, p: &Packet) {
+        let len = self.packets.len();
+        if self.packets.capacity() == len {
+            // The first packet (or a packet from a second pool).
+            let room = self.capacity.min(p.pool().capacity()).max(len + 1);
+            self.packets.reserve_exact(room - len);
+        }
+    }
+
+    /// Counts the packets held as the high-water mark needs.
+    fn note_length(&mut self) {
+        self.highwater = self.highwater.max(self.packets.len());
+    }
+
+    /// Appends `p`; when the queue is full, first drops (counts and gives
+    /// back) the packet at the front, as FrontDropQueue does. With a
+    /// capacity of 0, `p` itself is given back.
+    pub(crate) fn enqueue_drop_front(&mut self, p: Packet) -> Option<Packet> {
+        if self.capacity == 0 {
+            self.drops += 1;
+            return Some(p);
+        }
+        let dropped = if self.packets.len() >= self.capacity {
+            self.drops += 1;
+            self.packets.pop_front()
+        } else {
+            None
+        };
+        self.reserve(&p);
+        self.packets.push_back(p);
+        self.note_length();
+        dropped
+    }
+
+    /// Puts `p` at the front (MixedQueue's LIFO input); when the queue is
+    /// full, first drops (counts and gives back) the packet at the back.
+    /// With a capacity of 0, `p` itself is given back.
+    pub(crate) fn enqueue_front(&mut self, p: Packet) -> Option<Packet> {
+        if self.capacity == 0 {
+            self.drops += 1;
+            return Some(p);
+        }
+        let dropped = if self.packets.len() >= self.capacity {
+            self.drops += 1;
+            self.packets.pop_back()
+        } else {
+            None
+        };
+        self.reserve(&p);
+        self.packets.push_front(p);
+        self.note_length();
+        dropped
+    }
+
+    /// Makes a smaller capacity keep the newest packets rather than the
+    /// oldest (FrontDropQueue).
+    pub(crate) fn keep_newest(&mut self) {
+        self.keep_newest = true;
     }
 
     /// Appends `p`, or gives it back, counted as a drop, when the queue is
     /// full.
     #[inline]
     pub(crate) fn enqueue(&mut self, p: Packet) -> Result<(), Packet> {
-        let len = self.packets.len();
-        if len >= self.capacity {
+        if self.packets.len() >= self.capacity {
             self.drops += 1;
             return Err(p);
         }
-        if self.packets.capacity() == len {
-            // The first packet (or a packet from a second pool): room for
-            // as many packets as the queue or the pool can hold, once, so
-            // that later packets never allocate.
-            let room = self.capacity.min(p.pool().capacity()).max(len + 1);
-            self.packets.reserve_exact(room - len);
-        }
+        self.reserve(&p);
         self.packets.push_back(p);
-        self.highwater = self.highwater.max(len + 1);
+        self.note_length();
         Ok(())
     }
 
@@ -150,19 +214,28 @@ impl Fifo {
             "highwater_length" => self.highwater.to_string(),
             "drops" => self.drops.to_string(),
             "capacity" => self.capacity.to_string(),
+            "config" => self.config.clone(),
             _ => return Err(HandlerError::NoSuchHandler),
         })
     }
 
-    /// The queue's write handlers; a smaller `capacity` frees the newest
-    /// packets that no longer fit, as Click's does.
+    /// The queue's write handlers; a smaller `capacity` frees the packets
+    /// that no longer fit (the newest, as Click's SimpleQueue does, or the
+    /// oldest for FrontDropQueue) and, as Click's keyword handler does,
+    /// makes the configuration `CAPACITY n`.
     pub(crate) fn write_handler(&mut self, name: &str, value: &str) -> Result<(), HandlerError> {
         match name {
             "capacity" => {
                 let c = parse::unsigned::<u32>(value.trim())
                     .map_err(|e| HandlerError::Invalid(e.message))?;
                 self.capacity = c as usize;
-                self.packets.truncate(self.capacity);
+                let extra = self.packets.len().saturating_sub(self.capacity);
+                if self.keep_newest {
+                    self.packets.drain(..extra);
+                } else {
+                    self.packets.truncate(self.capacity);
+                }
+                self.config = alloc::format!("CAPACITY {}", value.trim());
             }
             "reset_counts" => {
                 self.drops = 0;
@@ -196,7 +269,7 @@ impl SimpleQueue {
         let capacity = capacity.unwrap_or(DEFAULT_CAPACITY);
         Ok(SimpleQueue {
             capacity,
-            fifo: Fifo::new(capacity),
+            fifo: Fifo::new(capacity, config),
         })
     }
 
@@ -208,6 +281,17 @@ impl SimpleQueue {
     /// True when the queue holds no packet.
     pub fn is_empty(&self) -> bool {
         self.fifo.len() == 0
+    }
+
+    /// True when the queue holds as many packets as its capacity.
+    pub fn is_full(&self) -> bool {
+        self.fifo.len() >= self.fifo.capacity
+    }
+
+    /// The packets and counters, for the queues built on SimpleQueue
+    /// (FrontDropQueue, MixedQueue).
+    pub(crate) fn fifo(&mut self) -> &mut Fifo {
+        &mut self.fifo
     }
 }
 
@@ -248,6 +332,7 @@ pub const SPEC: ElementSpec = ElementSpec {
         "highwater_length (read)",
         "drops (read)",
         "capacity (read/write)",
+        "config (read)",
         "reset_counts (write)",
         "reset (write)",
     ],

@@ -70,7 +70,7 @@ pub struct TimedSource {
 }
 
 /// Prints a duration as seconds, without trailing zeros: `0.5`, `2`.
-fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     let mut s = format!("{}.{:09}", d.as_secs(), d.subsec_nanos());
     let keep = s.trim_end_matches('0').trim_end_matches('.').len();
     s.truncate(keep);
@@ -130,6 +130,10 @@ impl Element for TimedSource {
             next
         });
         self.source.emit_to(cx, 1, out)
+    }
+
+    fn next_event(&self) -> Option<u64> {
+        self.next.filter(|_| self.source.allowed(1) > 0)
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
@@ -259,6 +263,7 @@ mod tests {
         let (sent, last) = run_at(&mut t, &[0, 10, 20, 25]);
         assert_eq!((sent, last), (alloc::vec![10, 20], TaskResult::Idle));
         assert_eq!(run_at(&mut t, &[30]).1, TaskResult::Stop);
+        assert_eq!(run_at(&mut t, &[31]).1, TaskResult::Idle, "asked once");
         assert_eq!(t.read_handler("count"), Ok("2".into()));
         t.write_handler("reset", "").unwrap();
         assert_eq!(

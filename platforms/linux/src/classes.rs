@@ -35,6 +35,8 @@ classes! {
     PollDevice,
     FromDump,
     ToDump,
+    FromIPSummaryDump,
+    ToIPSummaryDump,
     ControlSocket,
 }
 

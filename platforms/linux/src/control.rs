@@ -14,7 +14,7 @@ use std::os::unix::fs::FileTypeExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
 
-use nfc_dataplane::element::{Console, Element};
+use nfc_dataplane::element::{Console, Element, HandlerError};
 use nfc_dataplane::pipeline::Pipeline;
 use nfc_elements::standard::control_protocol::Session;
 use nfc_elements::standard::control_socket::{ControlSocket as Config, Endpoint};
@@ -235,10 +235,13 @@ impl Connection {
 }
 
 /// ControlSocket on linux: opens a control socket when built and does
-/// nothing at run time; the platform serves the socket.
+/// nothing at run time; the platform serves the socket. Its `port`
+/// handler says which TCP port it took (`PORT+` takes the first free one).
 #[derive(Debug)]
 pub struct ControlSocket {
     config: Config,
+    /// The TCP port listened on (none for a Unix socket).
+    port: Option<u16>,
 }
 
 impl ControlSocket {
@@ -251,8 +254,22 @@ impl ControlSocket {
                 "ControlSocket: PROXY {proxy}: nfc has no handler proxies"
             ));
         }
-        plat.listen_verbose(&config.endpoint, config.read_only, config.verbose)?;
-        Ok(ControlSocket { config })
+        let mut endpoint = config.endpoint.clone();
+        if let (Endpoint::Tcp(from), true) = (&endpoint, config.scan) {
+            let free = (*from..=u16::MAX)
+                .find(|&p| TcpListener::bind((Ipv4Addr::LOCALHOST, p)).is_ok())
+                .ok_or_else(|| format!("ControlSocket: no free TCP port from {from}"))?;
+            endpoint = Endpoint::Tcp(free);
+        }
+        plat.listen_verbose(&endpoint, config.read_only, config.verbose)?;
+        let port = match endpoint {
+            Endpoint::Tcp(_) => plat
+                .control_addresses()
+                .pop()
+                .and_then(|a| a.rsplit(':').next()?.parse().ok()),
+            Endpoint::Unix(_) => None,
+        };
+        Ok(ControlSocket { config, port })
     }
 
     /// The configuration.
@@ -261,4 +278,11 @@ impl ControlSocket {
     }
 }
 
-impl Element for ControlSocket {}
+impl Element for ControlSocket {
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
+        match (name, self.port) {
+            ("port", Some(port)) => Ok(port.to_string()),
+            _ => Err(HandlerError::NoSuchHandler),
+        }
+    }
+}

@@ -8,6 +8,8 @@
 //!   its doc says which one a device name opens.
 //! - [`devices`]: FromDevice, PollDevice and ToDevice on those devices.
 //! - [`dump`]: FromDump and ToDump, pcap files.
+//! - [`ipsumdump`]: FromIPSummaryDump and ToIPSummaryDump, Click's text
+//!   packet summaries.
 //! - [`control`]: Click's ControlSocket protocol over TCP or Unix sockets,
 //!   and the ControlSocket element.
 //! - [`classes`]: the platform's element classes by Click name, for the
@@ -36,6 +38,7 @@ pub mod classes;
 pub mod control;
 pub mod devices;
 pub mod dump;
+pub mod ipsumdump;
 pub mod net;
 pub mod platform;
 mod sys;
@@ -43,6 +46,7 @@ mod sys;
 pub use control::ControlSocket;
 pub use devices::{FromDevice, PollDevice, ToDevice};
 pub use dump::{FromDump, ToDump};
+pub use ipsumdump::{FromIPSummaryDump, ToIPSummaryDump};
 pub use platform::Linux;
 pub use sys::{
     if_index, packet_socket, recv_packet, send_packet, set_recv_buffer, stop_requested, supervised,

@@ -33,7 +33,9 @@ const IDLE_SLEEP_MAX: Duration = Duration::from_millis(1);
 /// (every idle round polls them).
 const CONTROL_PERIOD: u64 = 1_000_000;
 
-/// The console of the linux platform: one line at a time to stderr.
+/// The console of the linux platform: one line at a time to stderr. A
+/// script's `print` goes there too, as on every platform's console, or to
+/// the file it names.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Stderr;
 
@@ -42,6 +44,65 @@ impl Console for Stderr {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{line}");
     }
+
+    fn print(&self, file: Option<&str>, append: bool, text: &str) -> Result<(), String> {
+        match file {
+            None => {
+                for line in text.split_inclusive('\n') {
+                    self.line(line.strip_suffix('\n').unwrap_or(line));
+                }
+                Ok(())
+            }
+            Some(path) => write_file(path, append, text),
+        }
+    }
+
+    /// The file, read whole (bytes that are not UTF-8 replaced).
+    fn read_file(&self, path: &str) -> Result<String, String> {
+        std::fs::read(path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+/// The console of `nfc click`: Click's driver's. Messages go to stderr, as
+/// [`Stderr`]'s; a script's `print` goes to standard output, flushed at
+/// once, as Click's Script does.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClickConsole;
+
+impl Console for ClickConsole {
+    fn line(&self, line: &str) {
+        Stderr.line(line);
+    }
+
+    fn print(&self, file: Option<&str>, append: bool, text: &str) -> Result<(), String> {
+        match file {
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(|e| format!("standard output: {e}"))
+            }
+            Some(path) => write_file(path, append, text),
+        }
+    }
+
+    fn read_file(&self, path: &str) -> Result<String, String> {
+        Stderr.read_file(path)
+    }
+}
+
+/// Writes `text` to file `path` (a script's `print >FILE`, `>>FILE`).
+fn write_file(path: &str, append: bool, text: &str) -> Result<(), String> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("{path}: {e}"))
 }
 
 /// A device opened for a logical name.
@@ -82,7 +143,27 @@ pub struct Linux {
     idle_streak: u32,
     /// When control sockets are polled next (monotonic ns).
     next_control: u64,
+    /// The simulated clock, when time is simulated (`nfc click --simtime`).
+    sim: Option<SimClock>,
 }
+
+/// Simulated time, as Click's `--simtime`: it stands still while the
+/// configuration has work and jumps to the next thing an element or a
+/// script waits for when it has none, so timers and rated elements run as
+/// fast as the work allows. Monotonic and wall-clock time are the same
+/// number.
+#[derive(Debug, Clone, Copy)]
+struct SimClock {
+    /// The time, in nanoseconds.
+    now: u64,
+    /// Idle rounds in a row with nothing waiting for a time.
+    empty_rounds: u32,
+}
+
+/// Idle rounds in a row with nothing scheduled after which a simulation
+/// with no control socket stops: nothing can happen any more (Click would
+/// wait forever).
+const SIM_EMPTY_ROUNDS: u32 = 16;
 
 impl Linux {
     /// A platform whose packets come from `pool`, with no device open yet.
@@ -97,7 +178,17 @@ impl Linux {
             last_idle: 0,
             idle_streak: 0,
             next_control: 0,
+            sim: None,
         }
+    }
+
+    /// Runs on simulated time from now on, starting at `begin`
+    /// nanoseconds (Click's `--simtime` starts at 1,000,000,000 s).
+    pub fn simulate_time(&mut self, begin: u64) {
+        self.sim = Some(SimClock {
+            now: begin,
+            empty_rounds: 0,
+        });
     }
 
     /// The packet pool.
@@ -238,10 +329,16 @@ impl Linux {
 
 impl Platform for Linux {
     fn now(&self) -> u64 {
-        sys::monotonic_ns()
+        match &self.sim {
+            Some(sim) => sim.now,
+            None => sys::monotonic_ns(),
+        }
     }
 
     fn wall(&self) -> u64 {
+        if let Some(sim) = &self.sim {
+            return sim.now;
+        }
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64)
@@ -258,6 +355,12 @@ impl Platform for Linux {
         if sys::stop_requested() {
             return Some("signal".into());
         }
+        if self
+            .sim
+            .is_some_and(|sim| sim.empty_rounds >= SIM_EMPTY_ROUNDS && self.control.is_empty())
+        {
+            return Some("simulated time: nothing is scheduled".into());
+        }
         if self.control.is_empty() {
             return None;
         }
@@ -269,7 +372,26 @@ impl Platform for Linux {
         self.control.poll(pipeline, &Stderr)
     }
 
-    fn idle(&mut self) {
+    fn idle(&mut self, next_event: Option<u64>) {
+        if let Some(sim) = &mut self.sim {
+            match next_event {
+                // Never backwards, and always on: an event that is due
+                // and still found nothing to do must not hold time still.
+                Some(at) => {
+                    sim.now = at.max(sim.now + 1);
+                    sim.empty_rounds = 0;
+                    return;
+                }
+                // Counted in a row: a busy round (no idle call) between
+                // two idle ones starts the count again.
+                None if self.last_idle + 1 == self.rounds => sim.empty_rounds += 1,
+                None => sim.empty_rounds = 1,
+            }
+            if self.control.is_empty() {
+                self.last_idle = self.rounds;
+                return;
+            }
+        }
         if self.last_idle == self.rounds {
             return;
         }
@@ -290,6 +412,8 @@ impl Platform for Linux {
 mod tests {
     use super::*;
 
+    const NS_PER_S: u64 = 1_000_000_000;
+
     #[test]
     fn names_map_to_host_interfaces() {
         let mut l = Linux::new(PacketPool::new(1));
@@ -308,23 +432,57 @@ mod tests {
         let t = std::time::Instant::now();
         for _ in 0..IDLE_ROUNDS - 1 {
             assert!(l.poll_control(&mut r).is_none());
-            l.idle();
+            l.idle(None);
         }
         assert_eq!(l.idle_streak, IDLE_ROUNDS - 1);
         // A busy round breaks the streak.
         l.poll_control(&mut r);
         l.poll_control(&mut r);
-        l.idle();
+        l.idle(None);
         assert_eq!(l.idle_streak, 1);
         assert!(t.elapsed() < Duration::from_millis(500), "no sleep yet");
         for _ in 0..IDLE_ROUNDS + 10 {
             l.poll_control(&mut r);
-            l.idle();
+            l.idle(None);
         }
         assert!(
             t.elapsed() >= IDLE_SLEEP * 10,
             "slept once idle long enough"
         );
         assert!(l.now() > 0 && l.wall() > 1_600_000_000_000_000_000);
+    }
+
+    #[test]
+    fn simulated_time_jumps_to_the_next_event_and_ends_when_none_is_left() {
+        let mut l = Linux::new(PacketPool::new(1));
+        let mut r = nfc_dataplane::router::Router::new();
+        l.simulate_time(1_000_000_000 * NS_PER_S);
+        let start = l.now();
+        assert_eq!(start, l.wall(), "one clock, as Click's");
+        assert!(l.poll_control(&mut r).is_none());
+        l.idle(Some(start + 5_000));
+        assert_eq!(l.now(), start + 5_000, "jumped to the event");
+        // A busy round (no idle call) leaves time where it is.
+        assert!(l.poll_control(&mut r).is_none());
+        assert_eq!(l.now(), start + 5_000);
+        // A due event still moves time on, never back.
+        assert!(l.poll_control(&mut r).is_none());
+        l.idle(Some(start));
+        assert_eq!(l.now(), start + 5_001);
+        // With nothing scheduled, a run of idle rounds ends it.
+        let t = std::time::Instant::now();
+        let mut stopped = None;
+        for _ in 0..=SIM_EMPTY_ROUNDS {
+            if let Some(reason) = l.poll_control(&mut r) {
+                stopped = Some(reason);
+                break;
+            }
+            l.idle(None);
+        }
+        assert_eq!(
+            stopped.as_deref(),
+            Some("simulated time: nothing is scheduled")
+        );
+        assert!(t.elapsed() < Duration::from_millis(100), "and never slept");
     }
 }

@@ -290,7 +290,7 @@ impl<M: Machine> Platform for Image<M> {
         stop
     }
 
-    fn idle(&mut self) {
+    fn idle(&mut self, _next_event: Option<u64>) {
         self.machine.idle();
     }
 }
