@@ -26,6 +26,7 @@ pub mod batch;
 pub mod checksum;
 pub mod device;
 pub mod element;
+pub mod files;
 pub mod packet;
 pub mod parse;
 pub mod pipeline;
