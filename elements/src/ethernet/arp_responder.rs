@@ -27,7 +27,7 @@
 //! - `table` (read) — the entries, one per line (`PREFIX ETH`), more
 //!   specific prefixes first.
 //! - `lookup` (read, with an IP address) — the Ethernet address for it, or
-//!   nothing. Read it as `lookup 10.0.0.1`.
+//!   nothing: `read arp.lookup 10.0.0.1` from a script or a ControlSocket.
 //! - `add` (write) — add entries (`IP/MASK ETH`, as in the configuration).
 //! - `remove` (write) — remove an entry (`IP/MASK`).
 //! - `drops` (read) — packets not answered (sent out output 1 or dropped).
@@ -232,13 +232,21 @@ impl Element for ARPResponder {
         }
     }
 
-    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
-        if let Some(arg) = name.strip_prefix("lookup") {
-            if arg.is_empty() || arg.starts_with(char::is_whitespace) {
-                let ip = handler_value(arg, parse::ipv4)?;
-                return Ok(self.lookup(ip).map(|e| e.to_string()).unwrap_or_default());
+    /// `lookup ADDR`: the Ethernet address answered for ADDR, or nothing.
+    fn read_handler_with(&mut self, name: &str, param: &str) -> Result<String, HandlerError> {
+        match name {
+            "lookup" => {
+                let ip = handler_value(param, parse::ipv4)?;
+                Ok(self.lookup(ip).map(|e| e.to_string()).unwrap_or_default())
             }
+            _ if param.trim().is_empty() => self.read_handler(name),
+            _ => Err(HandlerError::Invalid(alloc::format!(
+                "read handler '{name}' does not take parameters"
+            ))),
         }
+    }
+
+    fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
         match name {
             "table" => {
                 let mut s = String::new();
@@ -435,33 +443,37 @@ mod tests {
              10.0.7.0/24 00:11:22:33:44:55\n"
         );
         assert_eq!(
-            a.read_handler("lookup 10.0.7.7"),
+            a.read_handler_with("lookup", "10.0.7.7"),
             Ok("00:00:00:00:00:07".into())
         );
-        assert_eq!(a.read_handler("lookup 10.0.8.7"), Ok("".into()));
+        assert_eq!(a.read_handler_with("lookup", "10.0.8.7"), Ok("".into()));
         assert!(matches!(
-            a.read_handler("lookup"),
+            a.read_handler_with("lookup", ""),
             Err(HandlerError::Invalid(_))
         ));
         assert!(matches!(
-            a.read_handler("lookup x"),
+            a.read_handler_with("lookup", "x"),
             Err(HandlerError::Invalid(_))
         ));
-        assert_eq!(a.read_handler("lookupx"), Err(HandlerError::NoSuchHandler));
+        assert_eq!(a.read_handler("lookup"), Err(HandlerError::NoSuchHandler));
+        assert!(matches!(
+            a.read_handler_with("table", "x"),
+            Err(HandlerError::Invalid(_))
+        ));
         a.write_handler("add", "10.0.7.7/32 0:0:0:0:0:8").unwrap();
         assert_eq!(
-            a.read_handler("lookup 10.0.7.7"),
+            a.read_handler_with("lookup", "10.0.7.7"),
             Ok("00:00:00:00:00:08".into())
         );
         assert_eq!(a.read_handler("table").unwrap().lines().count(), 3);
         a.write_handler("remove", "10.0.7.7").unwrap();
         assert_eq!(
-            a.read_handler("lookup 10.0.7.7"),
+            a.read_handler_with("lookup", "10.0.7.7"),
             Ok("00:11:22:33:44:55".into())
         );
         a.write_handler("remove", "10.0.7.99/255.255.255.0")
             .unwrap();
-        assert_eq!(a.read_handler("lookup 10.0.7.7"), Ok("".into()));
+        assert_eq!(a.read_handler_with("lookup", "10.0.7.7"), Ok("".into()));
         assert!(matches!(
             a.write_handler("remove", "10.0.7.0/24"),
             Err(HandlerError::Invalid(m)) if m.contains("not found")

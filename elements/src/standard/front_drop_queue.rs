@@ -34,7 +34,8 @@
 //!
 //! ## Differences from Click
 //! - Click prints "overflow" at the first drop; nfc only counts (`drops`).
-//! - Pullers poll rather than sleep on the empty notifier.
+//! - Pullers poll rather than sleep on the empty notifier (which answers
+//!   their `scheduled` handler).
 //! - The per-packet path (`process`) stores a copy, as SimpleQueue's does.
 
 use alloc::string::String;
@@ -80,6 +81,12 @@ impl Element for FrontDropQueue {
         self.0.pull(cx, output, max, batch);
     }
 
+    /// Click's empty notifier: on while packets wait (a puller's
+    /// `scheduled`).
+    fn empty_signal(&self) -> Option<bool> {
+        Some(!self.0.is_empty())
+    }
+
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
         self.0.read_handler(name)
     }
@@ -120,8 +127,10 @@ mod tests {
             }
             q.push(&cx, 0, &mut b, &mut []);
         }
+        assert_eq!(q.empty_signal(), Some(true), "packets wait");
         // 0 + 1 + 5 + 32 packets through a queue of 3: the last three stay.
         assert_eq!(firsts(&harness::pull(&mut q, &cx, 0, 32)), [29, 30, 31]);
+        assert_eq!(q.empty_signal(), Some(false));
         assert_eq!(q.read_handler("drops").unwrap(), "35");
         assert_eq!(q.read_handler("highwater_length").unwrap(), "3");
         assert_eq!(pool.available(), pool.capacity(), "dropped packets freed");

@@ -36,7 +36,8 @@
 //!
 //! ## Differences from Click
 //! - Click prints "overflow" at the first drop; nfc only counts (`drops`).
-//! - Pullers poll rather than sleep on the empty notifier.
+//! - Pullers poll rather than sleep on the empty notifier (which answers
+//!   their `scheduled` handler).
 //! - The per-packet path (`process`) stores a copy, as SimpleQueue's does.
 
 use alloc::string::String;
@@ -101,6 +102,12 @@ impl Element for MixedQueue {
 
     fn pull(&mut self, cx: &Context, output: usize, max: usize, batch: &mut Batch) {
         self.0.pull(cx, output, max, batch);
+    }
+
+    /// Click's empty notifier: on while packets wait (a puller's
+    /// `scheduled`).
+    fn empty_signal(&self) -> Option<bool> {
+        Some(!self.0.is_empty())
     }
 
     fn read_handler(&self, name: &str) -> Result<String, HandlerError> {
