@@ -8,12 +8,14 @@
 # through the router, the firewall and the NAT in network namespaces;
 # hping3: the demo's crafted TCP segment (a SYN-ACK of no flow) at the
 # firewall; binutils: `strip`, for the stripped size `nfc bench --plat kvm`
-# reports; qemu-system-x86, qemu-system-arm: the kvm and arm64 unikernel
-# images, QEMU 10 from bookworm-backports on Debian 12). The Xen tests
-# install nothing: tests/xen/fetch.sh downloads Debian's Xen, kernel and
-# busybox packages with `apt-get download`, which needs apt's package
-# lists (fetched here with `apt-get update` when apt knows no Xen 4.17
-# yet).
+# reports; nsd, knot: the DNS oracles the DNS server is compared with;
+# bind9-dnsutils, knot-dnsutils: dig and kdig, real DNS clients; dnsperf:
+# the DNS benchmarks; qemu-system-x86, qemu-system-arm: the kvm and
+# arm64 unikernel images, QEMU 10 from bookworm-backports on Debian 12).
+# The Xen tests install nothing: tests/xen/fetch.sh downloads Debian's
+# Xen, kernel and busybox packages with `apt-get download`, which needs
+# apt's package lists (fetched here with `apt-get update` when apt knows
+# no Xen 4.17 yet).
 # Safe to run again; it only adds what is missing.
 set -euo pipefail
 
@@ -37,7 +39,8 @@ done
 # Debian packages: command -> package.
 missing=()
 for pair in tcpdump:tcpdump valgrind:valgrind ip:iproute2 kill:procps \
-    ping:iputils-ping nc.openbsd:netcat-openbsd curl:curl hping3:hping3 strip:binutils; do
+    ping:iputils-ping nc.openbsd:netcat-openbsd curl:curl hping3:hping3 strip:binutils \
+    nsd:nsd knotd:knot dig:bind9-dnsutils kdig:knot-dnsutils dnsperf:dnsperf; do
     cmd=${pair%%:*} pkg=${pair#*:}
     need "$cmd" || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done

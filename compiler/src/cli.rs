@@ -5,6 +5,7 @@
 
 use crate::registry::Elements;
 use nfc_elements::standard::address_info::{self, AddressInfo};
+use nfc_graph::graph::Graph;
 use nfc_graph::{export, Diagnostic, Outcome, Registry, Source};
 use std::fmt::Write;
 
@@ -139,6 +140,173 @@ pub fn failure(input: &Input, diagnostics: &[Diagnostic], color: bool) -> String
     out
 }
 
+/// A problem with a file an element's configuration names, and the text
+/// it is shown in: the file itself (a zone's line and column, with a
+/// caret) or the configuration (a file that cannot be read, under the
+/// element that names it).
+#[derive(Clone, Debug)]
+pub struct FileProblem {
+    /// The text the diagnostic's spans are in.
+    pub source: Source,
+    /// What is wrong.
+    pub diagnostic: Diagnostic,
+}
+
+/// Reads the files the elements of `graph` (loaded from `input`) name,
+/// relative to the configuration's directory, and configures those
+/// elements with them ([`nfc_elements::classes::build_with_files`]):
+/// every problem found. An element's error that says `FILE:LINE:COL:
+/// what` (FILE one the element read; after a keyword, as `ZONE:
+/// a.zone:3:9: bad TTL`) is shown at that place in that file, with a
+/// caret; its other errors under its configuration.
+pub fn file_problems(input: &Input, graph: &Graph) -> Vec<FileProblem> {
+    let disk = nfc_platform_linux::files::Disk::beside(&input.source.name);
+    let mut problems = Vec::new();
+    for e in &graph.elements {
+        let Some(built) = nfc_elements::classes::build_with_files(&e.class, &e.config.text, &disk)
+        else {
+            continue;
+        };
+        let in_config = |message: String, span| FileProblem {
+            source: input.source.clone(),
+            diagnostic: Diagnostic::error(
+                message,
+                span,
+                format!("in the configuration of `{}`", e.name),
+            ),
+        };
+        let errors = built.element.err().map(|e| e.0).unwrap_or_default();
+        // A file that could not be read, unless the element's own error
+        // says so (at its argument).
+        for (name, read) in &built.read {
+            if let Err(why) = read {
+                if !errors.iter().any(|err| err.message.contains(name.as_str())) {
+                    problems.push(in_config(format!("{}: cannot read {why}", e.class), e.span));
+                }
+            }
+        }
+        for err in errors {
+            let in_file = built.read.iter().find_map(|(name, r)| {
+                let text = r.as_ref().ok()?;
+                let (line, col, message) = file_position(&err.message, name)?;
+                Some((name, text, line, col, message))
+            });
+            let mut problem = match in_file {
+                Some((name, text, line, col, message)) => {
+                    let source = Source::new(
+                        shown_path(&input.source.name, name),
+                        String::from_utf8_lossy(text),
+                    );
+                    let span = line_col_span(&source.text, line, col);
+                    FileProblem {
+                        source,
+                        diagnostic: Diagnostic::error(
+                            format!("{}: {message}", e.class),
+                            span,
+                            format!("read by `{}` :: {}", e.name, e.class),
+                        ),
+                    }
+                }
+                None => {
+                    let span = match err.span.clone() {
+                        Some(r) => e.config.source_span(r, e.span),
+                        None => e.span,
+                    };
+                    in_config(format!("{}: {}", e.class, err.message), span)
+                }
+            };
+            if let Some(hint) = err.hint {
+                problem.diagnostic = problem.diagnostic.with_hint(hint);
+            }
+            problems.push(problem);
+        }
+    }
+    problems
+}
+
+/// `Err` with every problem with the files `outcome`'s elements name
+/// rendered, then `NAME: N errors found`, as [`failure`] renders the
+/// configuration's.
+pub fn check_files(input: &Input, outcome: &Outcome, color: bool) -> Result<(), String> {
+    let Some(graph) = outcome.graph.as_ref() else {
+        return Ok(());
+    };
+    let problems = file_problems(input, graph);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut out = String::new();
+    for p in &problems {
+        out.push_str(&p.source.render(std::slice::from_ref(&p.diagnostic), color));
+    }
+    let _ = writeln!(
+        out,
+        "{}: {} error{} found",
+        input.source.name,
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    Err(out)
+}
+
+/// The line, column and message of an element's error `message` that
+/// says `NAME:LINE:COL: what` for file `name`, at its start or after a
+/// keyword's `KEYWORD: ` (`ZONE: a.zone:3:9: bad TTL` gives 3, 9 and
+/// `ZONE: bad TTL`).
+fn file_position(message: &str, name: &str) -> Option<(usize, usize, String)> {
+    let at = format!("{name}:");
+    let start = if message.starts_with(&at) {
+        0
+    } else {
+        message.find(&format!(": {at}"))? + 2
+    };
+    let rest = &message[start + at.len()..];
+    let (line, rest) = rest.split_once(':')?;
+    let (col, rest) = rest.split_once(':')?;
+    Some((
+        line.parse().ok()?,
+        col.parse().ok()?,
+        format!("{}{}", &message[..start], rest.trim_start()),
+    ))
+}
+
+/// The span of the word at 1-based `line` and `col` (in bytes) of
+/// `text`: to the next blank, at least one character where there is one.
+fn line_col_span(text: &str, line: usize, col: usize) -> nfc_graph::ast::Span {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = text[line_start..].split('\n').next().unwrap_or_default();
+    let mut start = line_start + col.saturating_sub(1).min(line_text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let word = text[start..]
+        .find(char::is_whitespace)
+        .unwrap_or(text.len() - start);
+    let first = text[start..].chars().next().map_or(0, char::len_utf8);
+    nfc_graph::ast::Span::new(start, start + word.max(first))
+}
+
+/// The path of file `name` a configuration read from `config` names, as
+/// the user can open it: beside the configuration, unless absolute or
+/// the configuration is no file.
+fn shown_path(config: &str, name: &str) -> String {
+    let dir = std::path::Path::new(config).parent();
+    match dir {
+        Some(dir)
+            if !dir.as_os_str().is_empty()
+                && !config.starts_with('<')
+                && !std::path::Path::new(name).is_absolute() =>
+        {
+            dir.join(name).to_string_lossy().into_owned()
+        }
+        _ => name.to_string(),
+    }
+}
+
 /// `nfc check`: a one-line summary, or every diagnostic.
 pub fn check(
     input: &Input,
@@ -149,6 +317,9 @@ pub fn check(
     let outcome = load(input, defines, syntax);
     if !outcome.ok() {
         return Err(failure(input, &outcome.diagnostics, color));
+    }
+    if !syntax {
+        check_files(input, &outcome, color)?;
     }
     let mut out = input.source.render(&outcome.diagnostics, color);
     let graph = outcome
@@ -263,6 +434,7 @@ pub fn compile(
     if !outcome.ok() {
         return Err(failure(input, &outcome.diagnostics, color));
     }
+    check_files(input, &outcome, color)?;
     let mut out = input.source.render(&outcome.diagnostics, color);
     let built = crate::compile::generate_and_build(
         &outcome,
@@ -297,6 +469,7 @@ pub fn bench(
     if !outcome.ok() {
         return Err(failure(input, &outcome.diagnostics, color));
     }
+    check_files(input, &outcome, color)?;
     let program = std::env::temp_dir().join(format!("nfc-bench-{}", input.stem));
     crate::compile::generate_and_build(
         &outcome,

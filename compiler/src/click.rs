@@ -142,6 +142,10 @@ pub fn run(options: &Options) -> u8 {
         );
         return 1;
     }
+    if let Err(e) = cli::check_files(&input, &outcome, options.color) {
+        eprint!("{e}");
+        return 1;
+    }
     eprint!(
         "{}",
         input.source.render(&outcome.diagnostics, options.color)
@@ -170,6 +174,7 @@ pub fn run(options: &Options) -> u8 {
 
     let pool = PacketPool::new(generic::POOL_SIZE);
     let mut plat = Linux::new(pool);
+    plat.read_files_from(nfc_platform_linux::files::Disk::beside(&input.source.name));
     if let Some(begin) = options.simtime {
         plat.simulate_time(begin);
     }

@@ -199,6 +199,8 @@ pub fn generate(
     let mut fields = HashSet::new();
     let mut missing = Vec::new();
     let mut programs = Vec::new();
+    let disk = nfc_platform_linux::files::Disk::beside(source_name);
+    let mut embedded: Vec<Embed> = Vec::new();
     for (i, e) in graph.elements.iter().enumerate() {
         let field = unique(&mut fields, &rust_ident(&e.name));
         let config = e.config.text.as_str();
@@ -224,6 +226,23 @@ pub fn generate(
                 format!(
                     "e::{}::configure({config:?})\n                \
                      .and_then(|f| f.compiled::<{compiled}>())\n                \
+                     .map_err(|err| configure_error({:?}, err))?",
+                    e.class, e.name
+                ),
+            )
+        } else if nfc_elements::classes::FILE_CLASSES.contains(&e.class.as_str()) {
+            // Its files, read now to be embedded; configured from the
+            // image at boot.
+            for (name, bytes) in files_read(&disk, &e.name, &e.class, config)? {
+                if !embedded.iter().any(|f| f.name == name) {
+                    let path = disk.path(&name);
+                    embedded.push(Embed { name, path, bytes });
+                }
+            }
+            (
+                format!("e::{}", e.class),
+                format!(
+                    "e::{}::configure_with_files({config:?}, &FILES)\n                \
                      .map_err(|err| configure_error({:?}, err))?",
                     e.class, e.name
                 ),
@@ -598,10 +617,77 @@ pub fn generate(
         );
     }
     let _ = writeln!(w, "    ])\n}}");
+    if !embedded.is_empty() {
+        write_embedded(w, &embedded);
+    }
     for program in &programs {
         let _ = write!(w, "\n{program}");
     }
     Ok(s)
+}
+
+/// A file a configuration names, embedded into the program.
+struct Embed {
+    /// The name the configuration gives it.
+    name: String,
+    /// Where it was read.
+    path: std::path::PathBuf,
+    /// Its contents.
+    bytes: Vec<u8>,
+}
+
+/// The files element `name` of class `class` (one of
+/// [`nfc_elements::classes::FILE_CLASSES`]) reads when configured with
+/// `config`, with their contents, read from `disk`; an error names the
+/// element and the file when one cannot be read or the configuration
+/// fails (`nfc check` reports these with their positions).
+fn files_read(
+    disk: &nfc_platform_linux::files::Disk,
+    name: &str,
+    class: &str,
+    config: &str,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let built = nfc_elements::classes::build_with_files(class, config, disk)
+        .expect("a class that reads files");
+    let mut files = Vec::with_capacity(built.read.len());
+    for (file, contents) in built.read {
+        match contents {
+            Ok(bytes) => files.push((file, bytes)),
+            Err(why) => return Err(format!("nfc: `{name}` :: {class}: cannot read {why}\n")),
+        }
+    }
+    built
+        .element
+        .map_err(|err| format!("nfc: `{name}` :: {class}: {err}\n"))?;
+    Ok(files)
+}
+
+/// Writes `FILES`, the table of embedded files the elements that read
+/// files are configured from: each file by its absolute path, with its
+/// size and a hash of its contents in a comment, so that the generated
+/// source, and the crate named by its hash, change when a file does
+/// (cargo also rebuilds when an included file changes).
+fn write_embedded(w: &mut String, files: &[Embed]) {
+    use std::hash::{Hash, Hasher};
+    let _ = writeln!(
+        w,
+        "\n/// The files the configuration names, embedded: the image has no file\n\
+         /// system. (name as the configuration writes it, contents)\n\
+         static FILES: nfc_dataplane::files::Embedded = nfc_dataplane::files::Embedded(&["
+    );
+    for f in files {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        f.bytes.hash(&mut h);
+        let _ = writeln!(
+            w,
+            "    // {} bytes, contents {:016x}\n    ({:?}, include_bytes!({:?})),",
+            f.bytes.len(),
+            h.finish(),
+            f.name,
+            f.path.to_string_lossy()
+        );
+    }
+    let _ = writeln!(w, "]);");
 }
 
 /// Declares the batches for outputs 1 and up of an element with

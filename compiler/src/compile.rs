@@ -482,9 +482,12 @@ pub fn generate_and_build(
         .as_deref()
         .expect("a checked outcome has ports");
     let source = codegen::generate(graph, ports, stem, source_name, plat, Shape::Program)?;
+    // The build is named by the configuration and by the generated source,
+    // which names the files it embeds and hashes their contents.
     let flattened = nfc_graph::export::to_click(graph, Some(ports));
+    let named = format!("{flattened}\n{source}");
     compile(&Request {
-        flattened: &flattened,
+        flattened: &named,
         source: &source,
         plat,
         emit,

@@ -13,7 +13,10 @@
 //! whose handlers (`s.run`, `s.step`) it answers. Classes that only inform
 //! configuration (AddressInfo) are left out; a connection to one carries
 //! nothing. Ports and push/pull come from the checker's resolution, as in
-//! generated code.
+//! generated code. Elements whose configurations name files (zones,
+//! [`nfc_elements::classes::FILE_CLASSES`]) read them through the
+//! platform ([`Linux::files`]: relative to the configuration's directory
+//! when the runner is told it).
 
 use std::fmt;
 
@@ -96,14 +99,17 @@ pub fn build(
                 Ok(element)
             }
             Some(Err(err)) => Err(format!("{}: {err}", e.class)),
-            None => match nfc_platform_linux::classes::build(plat, &e.class, config) {
-                Some(r) => r,
-                None => match nfc_elements::classes::build(&e.class, config) {
-                    Some(r) => r.map_err(|err| format!("{}: {err}", e.class)),
-                    None => Err(format!(
-                        "{}: this class has no packet code on --plat linux yet",
-                        e.class
-                    )),
+            None => match nfc_elements::classes::build_with_files(&e.class, config, plat.files()) {
+                Some(built) => with_files(&e.class, built),
+                None => match nfc_platform_linux::classes::build(plat, &e.class, config) {
+                    Some(r) => r,
+                    None => match nfc_elements::classes::build(&e.class, config) {
+                        Some(r) => r.map_err(|err| format!("{}: {err}", e.class)),
+                        None => Err(format!(
+                            "{}: this class has no packet code on --plat linux yet",
+                            e.class
+                        )),
+                    },
                 },
             },
         };
@@ -162,6 +168,19 @@ pub fn build(
             .collect::<Vec<_>>()
     })?;
     Ok(Generic { router, drivers })
+}
+
+/// The element of class `class` built with its files, or the error
+/// message: a file that could not be read is named as the reader names
+/// it (`zones/a.zone: No such file or directory (read as /…/zones/a.zone)`).
+fn with_files(
+    class: &str,
+    built: nfc_elements::classes::WithFiles,
+) -> Result<Box<dyn nfc_dataplane::element::Element>, String> {
+    if let Some((_, Err(why))) = built.read.iter().find(|(_, r)| r.is_err()) {
+        return Err(format!("{class}: cannot read {why}"));
+    }
+    built.element.map_err(|err| format!("{class}: {err}"))
 }
 
 #[cfg(test)]

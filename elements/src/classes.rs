@@ -9,8 +9,12 @@
 //! ([`CONFIG_ONLY`]).
 
 use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::cell::RefCell;
 use nfc_dataplane::args::ConfigErrors;
 use nfc_dataplane::element::Element;
+use nfc_dataplane::files::ConfigFiles;
 use nfc_dataplane::pipeline::Driver;
 
 use crate::ip::ip_classifier_program::Program;
@@ -58,6 +62,7 @@ pub const LINKED: &[&str] = &[
     "ICMPRewriter",
     "IPRewriterPatterns",
     "RoundRobinIPMapper",
+    "TCPIPHost",
 ];
 
 /// Builds the driver script of class `class` (one of [`DRIVERS`]) named
@@ -119,6 +124,78 @@ pub fn classification_program(class: &str, config: &str) -> Option<Program> {
     }
 }
 
+/// A file an element's configuration read: its name as the configuration
+/// writes it, and its contents or why it could not be read.
+pub type FileRead = (String, Result<Vec<u8>, String>);
+
+/// An element of one of [`FILE_CLASSES`] built with its files, and the
+/// files its configuration read.
+pub struct WithFiles {
+    /// The element, or why its configuration failed (a file that could
+    /// not be read, a bad zone).
+    pub element: Result<Box<dyn Element>, ConfigErrors>,
+    /// Every file the configuration read, in order, as the configuration
+    /// names it, with its contents or why it could not be read: what
+    /// `nfc compile` embeds, and what `nfc check` shows errors in.
+    pub read: Vec<FileRead>,
+}
+
+/// [`ConfigFiles`] that remembers what was read through it.
+struct Recording<'a> {
+    files: &'a dyn ConfigFiles,
+    read: RefCell<Vec<FileRead>>,
+}
+
+impl ConfigFiles for Recording<'_> {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        let got = self.files.read(name);
+        let mut read = self.read.borrow_mut();
+        if !read.iter().any(|(n, _)| n == name) {
+            read.push((name.to_string(), got.clone()));
+        }
+        got
+    }
+}
+
+macro_rules! file_classes {
+    ($($class:ident),* $(,)?) => {
+        /// Classes whose configurations name files (zones, certificates):
+        /// their elements are built with [`build_with_files`], from disk
+        /// on linux and in `nfc check`, from the image in generated code
+        /// ([`nfc_dataplane::files::Embedded`]). Their `configure` alone
+        /// checks the keywords only.
+        pub const FILE_CLASSES: &[&str] = &[$(stringify!($class)),*];
+
+        /// Builds an element of class `class` (one of [`FILE_CLASSES`])
+        /// from `config`, reading the files it names from `files`; `None`
+        /// for any other class. The files it names are the files it read:
+        /// the element is the one authority on its configuration.
+        pub fn build_with_files(
+            class: &str,
+            config: &str,
+            files: &dyn ConfigFiles,
+        ) -> Option<WithFiles> {
+            let recording = Recording {
+                files,
+                read: RefCell::new(Vec::new()),
+            };
+            let element = match class {
+                $(stringify!($class) => $class::configure_with_files(config, &recording)
+                    .map(|e| Box::new(e) as Box<dyn Element>),)*
+                _ => return None,
+            };
+            Some(WithFiles {
+                element,
+                read: recording.read.into_inner(),
+            })
+        }
+    };
+}
+
+file_classes! {
+    DNSServer,
+}
+
 macro_rules! classes {
     ($($class:ident => $($path:ident)::+),* $(,)?) => {
         $(
@@ -162,6 +239,7 @@ classes! {
     Classifier => standard::classifier::Classifier,
     Clipboard => standard::clipboard::Clipboard,
     Counter => standard::counter::Counter,
+    DNSServer => dns::dns_server::DNSServer,
     DecIPTTL => ip::dec_ip_ttl::DecIPTTL,
     DelayShaper => standard::delay_shaper::DelayShaper,
     DirectIPLookup => ip::direct_ip_lookup::DirectIPLookup,
@@ -243,6 +321,7 @@ classes! {
     StripIPHeader => ip::strip_ip_header::StripIPHeader,
     StripToNetworkHeader => standard::strip_to_network_header::StripToNetworkHeader,
     Switch => standard::switch::Switch,
+    TCPIPHost => host::tcpip_host::TCPIPHost,
     TCPRewriter => tcpudp::tcp_rewriter::TCPRewriter,
     Tee => standard::tee::Tee,
     TimedSink => standard::timed_sink::TimedSink,

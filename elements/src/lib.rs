@@ -11,9 +11,11 @@ extern crate alloc;
 
 pub mod classes;
 pub mod devices;
+pub mod dns;
 pub mod ethernet;
 #[cfg(test)]
 pub(crate) mod harness;
+pub mod host;
 pub mod icmp;
 pub mod ip;
 pub mod spec;
@@ -30,6 +32,8 @@ const GROUPS: &[&[&ElementSpec]] = &[
     ip::SPECS,
     icmp::SPECS,
     tcpudp::SPECS,
+    host::SPECS,
+    dns::SPECS,
 ];
 
 /// Every element class nfc knows, group by group.

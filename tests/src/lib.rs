@@ -8,10 +8,13 @@
 //! QEMU, and [`qemu_vnf`], a two-NIC image there as the scenarios reach
 //! it; [`count`], the boot tests' configuration and checks; [`netns`],
 //! network namespaces for real clients; [`unplugged`], shipped
-//! configurations driven frame by frame on the generic runner.
+//! configurations driven frame by frame on the generic runner;
+//! [`dns_oracle`], real DNS servers (NSD, Knot) and the comparison of
+//! their answers with nfc's.
 
 pub mod clicktest;
 pub mod count;
+pub mod dns_oracle;
 pub mod filter_gen;
 pub mod firewall_scenario;
 pub mod frames;

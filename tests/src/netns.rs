@@ -15,6 +15,42 @@ use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// Builds the `nfc` binary in the calling test's profile and returns its
+/// path: the tests crate links nfc as a library, so Cargo does not build
+/// the program for it (`nfc click` tests run it as a process).
+pub fn nfc_binary() -> PathBuf {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args(["build", "--quiet", "-p", "nfc", "--bin", "nfc"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if !cfg!(debug_assertions) {
+        cargo.arg("--release");
+    }
+    let status = cargo.status().expect("cargo runs");
+    assert!(status.success(), "cargo build -p nfc failed");
+    // target/<profile>/deps/<test>-… → target/<profile>/nfc
+    let exe = std::env::current_exe().expect("the test knows its path");
+    let nfc = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test runs from target/<profile>/deps")
+        .join("nfc");
+    assert!(nfc.is_file(), "no nfc at {}", nfc.display());
+    nfc
+}
+
+/// Sends SIGINT to `child` (a VNF's clean stop: it prints its counters or
+/// handlers) and waits at most `secs` for it to exit.
+pub fn interrupt(child: &mut Child, what: &str, secs: u64) -> std::process::ExitStatus {
+    let pid = i32::try_from(child.id())
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+        .unwrap_or_else(|| panic!("{what} has no pid"));
+    rustix::process::kill_process(pid, rustix::process::Signal::INT)
+        .unwrap_or_else(|e| panic!("SIGINT to {what}: {e}"));
+    wait_exit(child, what, secs)
+}
+
 /// Fails, naming the Debian package, when a command `test` needs (of
 /// `tools`: command and package) is not installed.
 pub fn require_tools(tools: &[(&str, &str)], test: &str) {

@@ -6,12 +6,12 @@
 //! newly passing file shows; `NFC_BLESS=1` rewrites the file.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use nfc_tests::clicktest::{self, Outcome, Runner};
+use nfc_tests::netns::nfc_binary;
 
 /// The shared folder: `$NFC_SHARED`, else `../shared` beside the checkout.
 fn shared() -> PathBuf {
@@ -19,30 +19,6 @@ fn shared() -> PathBuf {
         Some(p) => PathBuf::from(p),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
     }
-}
-
-/// Builds the `nfc` binary in this test's profile and returns its path:
-/// the tests crate links nfc as a library, so Cargo does not build the
-/// program for it.
-fn nfc_binary() -> PathBuf {
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo
-        .args(["build", "--quiet", "-p", "nfc", "--bin", "nfc"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    if !cfg!(debug_assertions) {
-        cargo.arg("--release");
-    }
-    let status = cargo.status().expect("cargo runs");
-    assert!(status.success(), "cargo build -p nfc failed");
-    // target/<profile>/deps/click_suite-… → target/<profile>/nfc
-    let exe = std::env::current_exe().expect("the test knows its path");
-    let nfc = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test runs from target/<profile>/deps")
-        .join("nfc");
-    assert!(nfc.is_file(), "no nfc at {}", nfc.display());
-    nfc
 }
 
 fn test_files(dir: &Path) -> Vec<PathBuf> {

@@ -635,7 +635,7 @@ fn inspect(mode: Mode, ip: &[u8]) -> Result<Seen, Skip> {
 }
 
 /// A small xorshift generator for `?` and default-choice patterns.
-fn next_random(state: &mut u64) -> u64 {
+pub(crate) fn next_random(state: &mut u64) -> u64 {
     let mut x = *state;
     x ^= x << 13;
     x ^= x >> 7;

@@ -12,6 +12,8 @@
 //!   packet summaries.
 //! - [`control`]: Click's ControlSocket protocol over TCP or Unix sockets,
 //!   and the ControlSocket element.
+//! - [`files`]: files a configuration names (DNS zones), read from disk
+//!   relative to the configuration.
 //! - [`classes`]: the platform's element classes by Click name, for the
 //!   generic runner.
 //! - [`main`]: what a generated pipeline's `fn main` calls.
@@ -38,6 +40,7 @@ pub mod classes;
 pub mod control;
 pub mod devices;
 pub mod dump;
+pub mod files;
 pub mod ipsumdump;
 pub mod net;
 pub mod platform;

@@ -12,6 +12,7 @@ use nfc_elements::devices::{encap, Encap};
 use nfc_elements::standard::control_socket::Endpoint;
 
 use crate::control::Control;
+use crate::files::Disk;
 use crate::net::HostDevice;
 use crate::sys;
 
@@ -145,6 +146,8 @@ pub struct Linux {
     next_control: u64,
     /// The simulated clock, when time is simulated (`nfc click --simtime`).
     sim: Option<SimClock>,
+    /// Where elements read the files their configurations name.
+    files: Disk,
 }
 
 /// Simulated time, as Click's `--simtime`: it stands still while the
@@ -179,7 +182,19 @@ impl Linux {
             idle_streak: 0,
             next_control: 0,
             sim: None,
+            files: Disk::default(),
         }
+    }
+
+    /// Reads the files configurations name (zones) from `files` from now
+    /// on; by default they are relative to the current directory.
+    pub fn read_files_from(&mut self, files: Disk) {
+        self.files = files;
+    }
+
+    /// Where elements read the files their configurations name.
+    pub fn files(&self) -> &Disk {
+        &self.files
     }
 
     /// Runs on simulated time from now on, starting at `begin`
