@@ -43,13 +43,13 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use nfc::cli::{self, Input};
 use nfc::codegen::Plat;
 use nfc_tests::netns::{
-    counters, in_ns, ip, ping, read, require_tools, run_in, start_vnf, wait_exit, wait_for,
-    Background, Scene,
+    counters, in_ns, interrupt, ip, ping, read, require_tools, run_in, start_vnf, wait_exit,
+    wait_for, Background, Scene,
 };
 
 /// The `-D` overrides the router is compiled with.
@@ -261,13 +261,7 @@ fn router_forwards_between_namespaces() {
     );
 
     // SIGINT: a clean stop, with counters.
-    let pid = router.0.id().to_string();
-    let kill = Command::new("sh")
-        .args(["-c", "kill -INT \"$1\"", "sh", &pid])
-        .status()
-        .expect("sh");
-    assert!(kill.success());
-    let status = wait_exit(&mut router.0, "the router after SIGINT", 10);
+    let status = interrupt(&mut router.0, "the router", 10);
     let log = read(&log_path);
     assert!(status.success(), "the router exited with {status}:\n{log}");
     assert!(log.contains("nfc: stopped signal"), "{log}");

@@ -27,6 +27,17 @@ use pcap_file::{DataLink, Endianness, PcapError, TsResolution};
 
 use crate::platform::Linux;
 
+/// The file a writing element (ToDump, ToIPSummaryDump) of class `class`
+/// writes: `filename` created, or standard output for `-`.
+pub(crate) fn create_output(class: &str, filename: &str) -> Result<Box<dyn Write>, String> {
+    if filename == "-" {
+        return Ok(Box::new(io::stdout()));
+    }
+    File::create(filename)
+        .map(|f| Box::new(f) as Box<dyn Write>)
+        .map_err(|e| format!("{class}: {filename}: {e}"))
+}
+
 /// Output 0 of FromDump: the packets (IP packets only, with FORCE_IP).
 pub const OUT_PACKETS: usize = 0;
 /// Output 1 of FromDump: with FORCE_IP, the packets that are not IP.
@@ -595,14 +606,7 @@ impl ToDump {
     /// standard output).
     pub fn new(plat: &mut Linux, config: &str) -> Result<Self, String> {
         let config = to_dump::ToDump::configure(config).map_err(|e| format!("ToDump: {e}"))?;
-        let target: Box<dyn Write> = if config.filename == "-" {
-            Box::new(io::stdout())
-        } else {
-            Box::new(
-                File::create(&config.filename)
-                    .map_err(|e| format!("ToDump: {}: {e}", config.filename))?,
-            )
-        };
+        let target = create_output("ToDump", &config.filename)?;
         let sink = Sink(Rc::new(RefCell::new(BufWriter::with_capacity(
             WINDOW, target,
         ))));

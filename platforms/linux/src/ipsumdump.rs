@@ -352,14 +352,7 @@ impl ToIPSummaryDump {
         let _ = plat;
         let config = to_ip_summary_dump::ToIPSummaryDump::configure(config)
             .map_err(|e| format!("ToIPSummaryDump: {e}"))?;
-        let target: Box<dyn Write> = if config.filename == "-" {
-            Box::new(io::stdout())
-        } else {
-            Box::new(
-                File::create(&config.filename)
-                    .map_err(|e| format!("ToIPSummaryDump: {}: {e}", config.filename))?,
-            )
-        };
+        let target = crate::dump::create_output("ToIPSummaryDump", &config.filename)?;
         let mut out = BufWriter::new(target);
         if config.header {
             out.write_all(config.writer.header(config.banner.as_deref()).as_bytes())
